@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { AMOUNT_PATTERN } from './money';
+import { isValidNip, normalizeNip } from './nip';
+
+/**
+ * The one invoice model (aligned to FA(3)). The API validates requests with it, the workflow takes
+ * it as input, the FA(3) XML builder reads it and the registry stores it. Field names are English;
+ * the FA(3) element each one becomes is named in the XML builder (fa3/build.ts).
+ */
+
+export const INVOICE_TYPES = ['VAT', 'KOR', 'ZAL', 'ROZ', 'UPR', 'KOR_ZAL', 'KOR_ROZ'] as const;
+export const InvoiceTypeSchema = z.enum(INVOICE_TYPES);
+export type InvoiceType = z.infer<typeof InvoiceTypeSchema>;
+
+/** FA(3) TStawkaPodatku values. */
+export const VAT_RATES = ['23', '22', '8', '7', '5', '4', '3', '0 KR', '0 WDT', '0 EX', 'zw', 'oo', 'np I', 'np II'] as const;
+export const VatRateSchema = z.enum(VAT_RATES);
+export type VatRate = z.infer<typeof VatRateSchema>;
+
+export const AmountSchema = z
+  .string()
+  .regex(AMOUNT_PATTERN, 'must be a decimal amount with at most 2 decimal places, e.g. "1234.50"');
+export const QuantitySchema = z
+  .string()
+  .regex(/^-?\d{1,16}(\.\d{1,6})?$/, 'must be a decimal quantity with at most 6 decimal places');
+export const UnitPriceSchema = z
+  .string()
+  .regex(/^-?\d{1,16}(\.\d{1,8})?$/, 'must be a decimal price with at most 8 decimal places');
+export const IsoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in YYYY-MM-DD format')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real calendar date');
+
+/** NIP as sent by source systems ("PL 526-000-12-46"); normalised to 10 digits and checksum-verified. */
+export const NipSchema = z
+  .string()
+  .transform(normalizeNip)
+  .refine(isValidNip, 'is not a valid Polish NIP (10 digits with a correct checksum)');
+
+export const SourceSystemSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a short lowercase id (letters, digits, "-" or "_"), e.g. "erp"');
+
+export const AddressSchema = z.object({
+  countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be a 2-letter ISO country code').default('PL'),
+  line1: z.string().min(1).max(512),
+  line2: z.string().min(1).max(512).optional(),
+});
+
+export const SellerSchema = z.object({
+  nip: NipSchema,
+  name: z.string().min(1).max(512),
+  address: AddressSchema,
+  email: z.string().email().optional(),
+  phone: z.string().max(16).optional(),
+});
+
+export const BuyerIdentifierSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('NIP'), nip: NipSchema }),
+  z.object({
+    type: z.literal('EU_VAT'),
+    countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be a 2-letter EU country code'),
+    vatNumber: z.string().min(1).max(20),
+  }),
+  z.object({ type: z.literal('OTHER'), countryCode: z.string().regex(/^[A-Z]{2}$/).optional(), id: z.string().min(1).max(50) }),
+  z.object({ type: z.literal('NONE') }),
+]);
+
+export const BuyerSchema = z.object({
+  identifier: BuyerIdentifierSchema,
+  name: z.string().min(1).max(512).optional(),
+  address: AddressSchema.optional(),
+  email: z.string().email().optional(),
+  /** Buyer is a subordinate unit of a local government (FA(3) JST). */
+  isLocalGovernmentUnit: z.boolean().default(false),
+  /** Buyer is a member of a VAT group (FA(3) GV). */
+  isVatGroupMember: z.boolean().default(false),
+});
+
+export const InvoiceLineSchema = z.object({
+  name: z.string().min(1).max(512),
+  unit: z.string().min(1).max(256).optional(),
+  quantity: QuantitySchema,
+  unitNetPrice: UnitPriceSchema,
+  netAmount: AmountSchema,
+  vatRate: VatRateSchema,
+  /** Marks the "before correction" line of a correcting invoice (FA(3) StanPrzed). */
+  beforeCorrection: z.boolean().optional(),
+});
+
+export const CorrectedInvoiceRefSchema = z.object({
+  issueDate: IsoDateSchema,
+  number: z.string().min(1).max(256),
+  /** KSeF number of the corrected invoice; absent when it was issued outside KSeF. */
+  ksefNumber: z.string().regex(/^\d{10}-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$/, 'must be a 35-character KSeF number').optional(),
+});
+
+export const CorrectionSchema = z.object({
+  reason: z.string().min(1).max(256).optional(),
+  /** 1 effective at the original date, 2 at the correction date, 3 other. */
+  effect: z.enum(['1', '2', '3']).optional(),
+  correctedInvoices: z.array(CorrectedInvoiceRefSchema).min(1).max(50000),
+});
+
+export const PaymentSchema = z.object({
+  dueDate: IsoDateSchema.optional(),
+  /** FA(3) FormaPlatnosci: 1 cash, 2 card, 3 voucher, 4 cheque, 5 credit, 6 transfer, 7 mobile. */
+  method: z.enum(['1', '2', '3', '4', '5', '6', '7']).optional(),
+  bankAccount: z.string().min(10).max(34).optional(),
+  paid: z.boolean().optional(),
+  paidOn: IsoDateSchema.optional(),
+});
+
+export const InvoiceSchema = z.object({
+  sourceSystem: SourceSystemSchema,
+  type: InvoiceTypeSchema.default('VAT'),
+  invoiceNumber: z.string().min(1).max(256),
+  issueDate: IsoDateSchema,
+  issuePlace: z.string().min(1).max(256).optional(),
+  saleDate: IsoDateSchema.optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO 4217 currency code').default('PLN'),
+  /** PLN per 1 unit of `currency`; required for foreign-currency invoices. */
+  exchangeRate: z.string().regex(/^\d{1,8}(\.\d{1,6})?$/, 'must be a decimal rate').optional(),
+  seller: SellerSchema,
+  buyer: BuyerSchema,
+  lines: z.array(InvoiceLineSchema).min(1, 'an invoice needs at least one line').max(10000),
+  /** Gross total (FA(3) P_15). When given it must agree with the lines. */
+  grossAmount: AmountSchema.optional(),
+  splitPayment: z.boolean().default(false),
+  cashAccounting: z.boolean().default(false),
+  selfBilling: z.boolean().default(false),
+  reverseCharge: z.boolean().default(false),
+  /** Legal basis of a VAT exemption (FA(3) P_19A/B/C), required when a line is "zw". */
+  exemption: z
+    .object({ basis: z.enum(['ACT', 'DIRECTIVE', 'OTHER']), text: z.string().min(1).max(256) })
+    .optional(),
+  correction: CorrectionSchema.optional(),
+  payment: PaymentSchema.optional(),
+  notes: z.array(z.object({ key: z.string().min(1).max(256), value: z.string().min(1).max(256) })).max(100).optional(),
+});
+
+/** What the API accepts; `InvoiceInput` (pre-transform) vs `Invoice` (normalised). */
+export type InvoiceInput = z.input<typeof InvoiceSchema>;
+export type Invoice = z.infer<typeof InvoiceSchema>;
+export type InvoiceLine = z.infer<typeof InvoiceLineSchema>;
+export type Buyer = z.infer<typeof BuyerSchema>;
