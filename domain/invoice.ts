@@ -102,6 +102,13 @@ export const CorrectionSchema = z.object({
   correctedInvoices: z.array(CorrectedInvoiceRefSchema).min(1).max(50000),
 });
 
+/** An advance invoice settled by a ROZ / KOR_ROZ invoice (FA(3) FakturaZaliczkowa). */
+export const AdvanceInvoiceRefSchema = z.object({
+  number: z.string().min(1).max(256),
+  /** KSeF number of the advance invoice; absent when it was issued outside KSeF. */
+  ksefNumber: z.string().regex(/^\d{10}-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$/, 'must be a 35-character KSeF number').optional(),
+});
+
 export const PaymentSchema = z.object({
   dueDate: IsoDateSchema.optional(),
   /** FA(3) FormaPlatnosci: 1 cash, 2 card, 3 voucher, 4 cheque, 5 credit, 6 transfer, 7 mobile. */
@@ -136,6 +143,7 @@ export const InvoiceSchema = z.object({
     .optional(),
   correction: CorrectionSchema.optional(),
   payment: PaymentSchema.optional(),
+  advanceInvoices: z.array(AdvanceInvoiceRefSchema).min(1).max(100).optional(),
   notes: z.array(z.object({ key: z.string().min(1).max(256), value: z.string().min(1).max(256) })).max(100).optional(),
 });
 
