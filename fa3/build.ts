@@ -325,6 +325,8 @@ function fa(invoice: Invoice): XmlElement {
     leaf('P_6', invoice.saleDate),
     totals.groups.flatMap((g) => [leaf(g.netElement, g.net), g.vatElement ? leaf(g.vatElement, g.vat) : undefined, g.vatElement ? leaf(`${g.vatElement}W`, g.vatPln) : undefined].filter((x): x is XmlElement => !!x)),
     leaf('P_15', invoice.grossAmount !== undefined ? amount(invoice.grossAmount) : totals.gross),
+    // Advance invoices have no FaWiersz to carry KursWaluty; the rate goes to KursWalutyZ instead.
+    orderBased && invoice.currency !== 'PLN' && invoice.exchangeRate ? leaf('KursWalutyZ', decimal(invoice.exchangeRate)) : undefined,
     adnotacje(invoice),
     leaf('RodzajFaktury', invoice.type),
     correctionBlock(invoice),
