@@ -93,6 +93,8 @@ export const CorrectedInvoiceRefSchema = z.object({
   number: z.string().min(1).max(256),
   /** KSeF number of the corrected invoice; absent when it was issued outside KSeF. */
   ksefNumber: z.string().regex(/^\d{10}-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$/, 'must be a 35-character KSeF number').optional(),
+  /** Explicit "issued outside KSeF" (FA(3) NrKSeFN); validation asks for it when ksefNumber is absent, so a forgotten number is not mistaken for it. */
+  issuedOutsideKsef: z.boolean().optional(),
 });
 
 export const CorrectionSchema = z.object({
@@ -107,6 +109,8 @@ export const AdvanceInvoiceRefSchema = z.object({
   number: z.string().min(1).max(256),
   /** KSeF number of the advance invoice; absent when it was issued outside KSeF. */
   ksefNumber: z.string().regex(/^\d{10}-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$/, 'must be a 35-character KSeF number').optional(),
+  /** Explicit "issued outside KSeF" (FA(3) NrKSeFZN); see CorrectedInvoiceRefSchema. */
+  issuedOutsideKsef: z.boolean().optional(),
 });
 
 export const PaymentSchema = z.object({
