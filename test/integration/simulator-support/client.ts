@@ -6,7 +6,7 @@ import { createKsefSimulator, type KsefSimulator, type KsefSimulatorOptions, typ
  * ksef-client/ and is tested separately). It does real crypto so the simulator is exercised the
  * way MF's SDKs exercise KSeF.
  */
-export interface HttpResult<T = unknown> {
+export interface HttpResult<T = any> {
   status: number;
   headers: Headers;
   body: T;
@@ -20,7 +20,7 @@ export function sha256Base64(data: Buffer | string): string {
 export async function http<T = any>(url: string, init: { method?: string; token?: string; json?: unknown; headers?: Record<string, string>; body?: Buffer } = {}): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   if (init.token) headers.Authorization = `Bearer ${init.token}`;
-  let body: BodyInit | undefined;
+  let body: string | Uint8Array | undefined;
   if (init.json !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(init.json);
