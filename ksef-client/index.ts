@@ -28,8 +28,12 @@ import {
   getInvoiceStatus,
   getSessionStatus,
   iterateSessionInvoices,
+  isFinalInvoiceStatus,
+  isFinalSessionStatus,
   listSessionInvoices,
+  pollUntil,
   type DownloadedUpo,
+  type WaitOptions,
   type ListSessionInvoicesOptions,
   type UpoLocator,
 } from './status';
@@ -43,7 +47,7 @@ export * from './qr';
 export * from './environments';
 export { FA3_FORM_CODE, buildSendInvoiceRequest, type OnlineSessionHandle, type SendInvoiceOptions, type SentInvoice } from './online-session';
 export { prepareBatch, MAX_BATCH_PART_BYTES, MAX_BATCH_PARTS, type BatchInvoiceFile, type SendBatchOptions, type SentBatch } from './batch-session';
-export { isFinalInvoiceStatus, isFinalSessionStatus, type UpoLocator, type DownloadedUpo, type ListSessionInvoicesOptions } from './status';
+export { isFinalInvoiceStatus, isFinalSessionStatus, pollUntil, type WaitOptions, type UpoLocator, type DownloadedUpo, type ListSessionInvoicesOptions } from './status';
 export { type MetadataPaging, type DownloadedInvoice } from './query';
 export { KsefAuthenticator, type AuthSession, type AuthenticatorOptions } from './auth';
 export { PublicKeyDirectory } from './public-keys';
@@ -138,6 +142,16 @@ export class KsefClient {
 
   async getInvoiceStatus(sessionRef: string, invoiceRef: string): Promise<SessionInvoiceStatusResponse> {
     return this.withToken((t) => getInvoiceStatus(this.http, t, sessionRef, invoiceRef));
+  }
+
+  /** Polls the invoice status until it is final (200 or ≥400) or `timeoutMs` passes; returns the last status. */
+  async waitForInvoiceStatus(sessionRef: string, invoiceRef: string, options?: WaitOptions): Promise<SessionInvoiceStatusResponse> {
+    return pollUntil(() => this.getInvoiceStatus(sessionRef, invoiceRef), (s) => isFinalInvoiceStatus(s.status.code), options);
+  }
+
+  /** Polls the session status until it is final (online: after close; batch: after processing). */
+  async waitForSessionStatus(sessionRef: string, options?: WaitOptions): Promise<SessionStatusResponse> {
+    return pollUntil(() => this.getSessionStatus(sessionRef), (s) => isFinalSessionStatus(s.status.code), options);
   }
 
   async listSessionInvoices(sessionRef: string, options?: ListSessionInvoicesOptions): Promise<SessionInvoicesResponse> {

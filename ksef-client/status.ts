@@ -109,3 +109,23 @@ export async function downloadUpo(http: KsefHttpClient, accessToken: string | un
   const res = await http.request<string>({ method: 'GET', path, bearer, responseKind: 'text', headers: { accept: 'application/xml' } });
   return { xml: res.data, hash: res.headers.get('x-ms-meta-hash') ?? undefined };
 }
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Polls until `isFinal(value)` or the timeout. Returns the last value either way (check `isFinal` on
+ * it): a durable workflow would rather record "still processing" than fail an activity.
+ */
+export async function pollUntil<T>(read: () => Promise<T>, isFinal: (value: T) => boolean, options: WaitOptions = {}): Promise<T> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    const value = await read();
+    if (isFinal(value) || Date.now() >= deadline) return value;
+    await sleep(options.intervalMs ?? 500);
+  }
+}
