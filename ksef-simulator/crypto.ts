@@ -45,7 +45,8 @@ function selfSignedCertificate(privateKey: KeyObject, validFrom: Date, validTo: 
   cert.validity.notAfter = validTo;
   // Real certificates carry CN=Ministerstwo Finansów; the OU marks these as the simulator's, so nobody mistakes them.
   const subject = [
-    { shortName: 'CN', value: forge.util.encodeUtf8('Ministerstwo Finansów'), valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
+    // forge UTF-8-encodes UTF8String values itself
+    { shortName: 'CN', value: 'Ministerstwo Finansów', valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
     { shortName: 'OU', value: `KSeF simulator ${usage}` },
   ];
   cert.setSubject(subject);

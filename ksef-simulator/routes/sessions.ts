@@ -103,6 +103,21 @@ function newSession(ctx: SimulatorContext, kind: Session['kind'], claims: Return
   };
 }
 
+/**
+ * A wrong key fails the PKCS#7 padding check most of the time, but ~1/256 of wrong keys pass it
+ * and yield garbage; garbage that does not even start like XML is a decryption failure too, so
+ * the outcome (435) does not depend on luck.
+ */
+function decryptOrNull(key: Buffer, iv: Buffer, encrypted: Buffer): Buffer | null {
+  try {
+    const plain = decryptInvoiceContent(key, iv, encrypted);
+    const start = plain.subarray(0, 64).toString('latin1').replace(/^\xEF\xBB\xBF/, '').trimStart();
+    return start.startsWith('<') ? plain : null;
+  } catch {
+    return null;
+  }
+}
+
 function uploadSignature(ctx: SimulatorContext, sessionRef: string, ordinal: number, expires: number): string {
   return hmacBase64Url(ctx.state.keys.hmacSecret, `upload|${sessionRef}|${ordinal}|${expires}`);
 }
@@ -138,12 +153,8 @@ export function sessionRoutes(ctx: SimulatorContext): Router {
     if (sha256Base64(encrypted) !== body.encryptedInvoiceHash) {
       throw new KsefError(ExceptionCode.hashMismatch, 'Nieprawidłowy skrót faktury.', ['encryptedInvoiceHash nie zgadza się z zaszyfrowaną treścią.']);
     }
-    let content: Buffer | null = null;
-    try {
-      content = decryptInvoiceContent(session.symmetricKey as Buffer, session.initializationVector, encrypted);
-    } catch {
-      content = null; // reported asynchronously as invoice status 435, like KSeF
-    }
+    // a decryption failure is reported asynchronously as invoice status 435, like KSeF
+    const content = decryptOrNull(session.symmetricKey as Buffer, session.initializationVector, encrypted);
     if (content) {
       if (content.length !== body.invoiceSize) {
         throw new KsefError(ExceptionCode.sizeMismatch, 'Nieprawidłowy rozmiar faktury.', [`invoiceSize ${body.invoiceSize} ≠ ${content.length}.`]);
