@@ -7,7 +7,7 @@ describe('KSeF simulator: authentication', () => {
   const nip = randomNip();
 
   beforeAll(async () => {
-    sim = await startSimulator({ authDelayMs: 30 });
+    sim = await startSimulator({ authDelayMs: 300 });
   });
   afterAll(() => sim.running.close());
 
