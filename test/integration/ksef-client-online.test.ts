@@ -182,3 +182,27 @@ describe('online session against the simulator', () => {
     expect(failed.invoices.map((i) => i.status.code).sort()).toEqual([440, 450]);
   });
 });
+
+describe('published-style rate limits (the simulator limiter, not injected faults)', () => {
+  let limited: RunningSimulator;
+
+  beforeAll(async () => {
+    limited = await startSimulator({ rateLimits: { invoiceSend: { perSecond: 2 } } });
+  });
+
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it('paces a burst of sends by honouring Retry-After, and every invoice gets a KSeF number', async () => {
+    const seller = randomNip();
+    const burstClient = clientFor(limited, seller, { retry: { maxAttempts: 6, maxRetryAfterSeconds: 5 } });
+    const handle = await burstClient.openOnlineSession();
+    const sent = await Promise.all(Array.from({ length: 5 }, () => burstClient.sendInvoice(handle, xmlOf(freshInvoice(seller, buyerNip)))));
+    expect((await requestCounters(limited)).invoiceSend.tooManyRequests).toBeGreaterThan(0);
+    for (const s of sent) {
+      const status = await burstClient.waitForInvoiceStatus(handle.referenceNumber, s.referenceNumber, { intervalMs: 100, timeoutMs: 20_000 });
+      expect(status.status.code).toBe(200);
+    }
+  });
+});
