@@ -159,6 +159,7 @@ export class SimClient {
   async waitForInvoice(sessionRef: string, invoiceRef: string): Promise<any> {
     for (let i = 0; i < 500; i++) {
       const res = await this.invoiceStatus(sessionRef, invoiceRef);
+      if (await backedOff(res)) continue;
       if (res.status !== 200) throw new Error(`status failed ${res.status} ${res.text}`);
       if (res.body.status.code !== 100 && res.body.status.code !== 150) return res.body;
       await sleep(10);
@@ -169,6 +170,7 @@ export class SimClient {
   async waitForSession(sessionRef: string): Promise<any> {
     for (let i = 0; i < 1000; i++) {
       const res = await http(`${this.baseUrl}/sessions/${sessionRef}`, { token: this.accessToken });
+      if (await backedOff(res)) continue;
       if (res.status !== 200) throw new Error(`session status failed ${res.status} ${res.text}`);
       if (![100, 150, 170].includes(res.body.status.code)) return res.body;
       await sleep(20);
@@ -183,6 +185,13 @@ export class SimClient {
   admin<T = any>(path: string, init: { method?: string; json?: unknown } = {}): Promise<HttpResult<T>> {
     return http<T>(`${this.rootUrl}/_sim${path}`, init);
   }
+}
+
+/** Polling with published limits on must honour 429 + Retry-After, as a real client does. */
+async function backedOff(res: HttpResult): Promise<boolean> {
+  if (res.status !== 429) return false;
+  await sleep(Number(res.headers.get('retry-after') ?? '1') * 1000);
+  return true;
 }
 
 export function sleep(ms: number): Promise<void> {
