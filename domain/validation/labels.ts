@@ -1,0 +1,72 @@
+import type { IssuePath, LocalizedMessage } from './types';
+
+/**
+ * Human names of model fields. Finance users see "line 3 — VAT rate" rather than
+ * "lines.2.vatRate"; the dotted path still travels in `field` for UIs.
+ */
+const LABELS: Record<string, LocalizedMessage> = {
+  sourceSystem: { en: 'source system', pl: 'system źródłowy' },
+  type: { en: 'invoice type', pl: 'rodzaj faktury' },
+  invoiceNumber: { en: 'invoice number', pl: 'numer faktury' },
+  issueDate: { en: 'issue date', pl: 'data wystawienia' },
+  issuePlace: { en: 'place of issue', pl: 'miejsce wystawienia' },
+  saleDate: { en: 'sale date', pl: 'data sprzedaży' },
+  currency: { en: 'currency', pl: 'waluta' },
+  exchangeRate: { en: 'exchange rate', pl: 'kurs waluty' },
+  grossAmount: { en: 'gross total', pl: 'kwota brutto' },
+  splitPayment: { en: 'split payment (MPP)', pl: 'mechanizm podzielonej płatności' },
+  reverseCharge: { en: 'reverse charge', pl: 'odwrotne obciążenie' },
+  exemption: { en: 'VAT exemption basis', pl: 'podstawa zwolnienia z VAT' },
+  'exemption.basis': { en: 'VAT exemption basis type', pl: 'rodzaj podstawy zwolnienia' },
+  'exemption.text': { en: 'VAT exemption legal basis', pl: 'podstawa prawna zwolnienia' },
+  seller: { en: 'seller', pl: 'sprzedawca' },
+  'seller.nip': { en: 'seller NIP', pl: 'NIP sprzedawcy' },
+  'seller.name': { en: 'seller name', pl: 'nazwa sprzedawcy' },
+  'seller.address': { en: 'seller address', pl: 'adres sprzedawcy' },
+  buyer: { en: 'buyer', pl: 'nabywca' },
+  'buyer.identifier': { en: 'buyer identifier', pl: 'identyfikator nabywcy' },
+  'buyer.identifier.nip': { en: 'buyer NIP', pl: 'NIP nabywcy' },
+  'buyer.identifier.countryCode': { en: 'buyer country code', pl: 'kod kraju nabywcy' },
+  'buyer.identifier.vatNumber': { en: 'buyer EU VAT number', pl: 'numer VAT UE nabywcy' },
+  'buyer.name': { en: 'buyer name', pl: 'nazwa nabywcy' },
+  'buyer.address': { en: 'buyer address', pl: 'adres nabywcy' },
+  lines: { en: 'invoice lines', pl: 'pozycje faktury' },
+  'lines.*': { en: 'line', pl: 'pozycja' },
+  'lines.*.name': { en: 'name of goods/service', pl: 'nazwa towaru/usługi' },
+  'lines.*.quantity': { en: 'quantity', pl: 'ilość' },
+  'lines.*.unitNetPrice': { en: 'unit net price', pl: 'cena jednostkowa netto' },
+  'lines.*.netAmount': { en: 'net value', pl: 'wartość netto' },
+  'lines.*.vatRate': { en: 'VAT rate', pl: 'stawka VAT' },
+  correction: { en: 'correction data', pl: 'dane korekty' },
+  'correction.correctedInvoices': { en: 'corrected invoices', pl: 'faktury korygowane' },
+  'correction.correctedInvoices.*': { en: 'corrected invoice', pl: 'faktura korygowana' },
+  'correction.correctedInvoices.*.issueDate': { en: 'corrected invoice issue date', pl: 'data wystawienia faktury korygowanej' },
+  'correction.correctedInvoices.*.number': { en: 'corrected invoice number', pl: 'numer faktury korygowanej' },
+  'correction.correctedInvoices.*.ksefNumber': { en: 'corrected invoice KSeF number', pl: 'numer KSeF faktury korygowanej' },
+  advanceInvoices: { en: 'advance invoices', pl: 'faktury zaliczkowe' },
+  'advanceInvoices.*.ksefNumber': { en: 'advance invoice KSeF number', pl: 'numer KSeF faktury zaliczkowej' },
+  payment: { en: 'payment', pl: 'płatność' },
+  'payment.dueDate': { en: 'payment due date', pl: 'termin płatności' },
+  'payment.paidOn': { en: 'payment date', pl: 'data zapłaty' },
+  'payment.bankAccount': { en: 'bank account', pl: 'rachunek bankowy' },
+};
+
+export function dottedField(path: IssuePath): string {
+  return path.map(String).join('.');
+}
+
+/** "line 3 — VAT rate" / "pozycja 3 — stawka VAT"; positions are shown 1-based like on paper. */
+export function fieldLabel(path: IssuePath): LocalizedMessage {
+  if (path.length === 0) return { en: 'invoice', pl: 'faktura' };
+  const key = path.map((p) => (typeof p === 'number' ? '*' : p)).join('.');
+  const direct = LABELS[key];
+  const lineIdx = path[0] === 'lines' && typeof path[1] === 'number' ? path[1] + 1 : undefined;
+  const refIdx = path[1] === 'correctedInvoices' && typeof path[2] === 'number' ? path[2] + 1 : undefined;
+  const base = direct ?? { en: dottedField(path), pl: dottedField(path) };
+  if (lineIdx !== undefined) {
+    if (path.length === 2) return { en: `line ${lineIdx}`, pl: `pozycja ${lineIdx}` };
+    return { en: `line ${lineIdx} — ${base.en}`, pl: `pozycja ${lineIdx} — ${base.pl}` };
+  }
+  if (refIdx !== undefined && path.length > 3) return { en: `${base.en} (#${refIdx})`, pl: `${base.pl} (nr ${refIdx})` };
+  return base;
+}

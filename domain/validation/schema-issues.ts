@@ -1,0 +1,137 @@
+import type { z } from 'zod';
+import { makeIssue } from './issue';
+import { nipIssue } from './nip';
+import type { RuleCode } from './rules';
+import type { IssuePath, LocalizedMessage, ValidationIssue, VatDictionary } from './types';
+import { unknownRateIssue } from './vat-rates';
+
+/**
+ * zod errors → the same issue shape business rules produce, so the API answers a malformed
+ * payload and a business-rule violation identically. NIP and VAT-rate failures get the domain
+ * codes (NIP_CHECKSUM, VAT_CODE_UNMAPPED…) because those are the ones users act on.
+ */
+
+type ZodIssue = z.core.$ZodIssue;
+
+export interface SchemaIssueOptions {
+  /** The payload that failed; lets NIP/VAT issues quote the value and tells "missing" from "wrong type". */
+  input?: unknown;
+  vatDictionary?: VatDictionary;
+}
+
+function valueAt(root: unknown, path: IssuePath): unknown {
+  let cur = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Known model-level format messages; the model's English text is kept, Polish is added here. */
+const FORMAT_PL: Array<[RegExp, string]> = [
+  [/decimal amount/, 'musi być kwotą z najwyżej 2 miejscami po przecinku, np. "1234.50"'],
+  [/decimal quantity/, 'musi być liczbą z najwyżej 6 miejscami po przecinku'],
+  [/decimal price/, 'musi być ceną z najwyżej 8 miejscami po przecinku'],
+  [/decimal rate/, 'musi być kursem w postaci liczby dziesiętnej, np. "4.2512"'],
+  [/YYYY-MM-DD/, 'musi być datą w formacie RRRR-MM-DD'],
+  [/real calendar date/, 'nie jest istniejącą datą kalendarzową'],
+  [/ISO 4217/, 'musi być 3-literowym kodem waluty ISO 4217, np. "EUR"'],
+  [/country code/, 'musi być 2-literowym kodem kraju, np. "DE"'],
+  [/KSeF number/, 'musi być 35-znakowym numerem KSeF'],
+  [/lowercase id/, 'musi być krótkim identyfikatorem z małych liter, cyfr, "-" lub "_", np. "erp"'],
+  [/at least one line/, 'faktura musi mieć co najmniej jedną pozycję'],
+];
+
+function translateFormat(message: string): string {
+  return FORMAT_PL.find(([re]) => re.test(message))?.[1] ?? 'ma niewłaściwy format';
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function convert(issue: ZodIssue, options: SchemaIssueOptions): ValidationIssue {
+  const path: IssuePath = issue.path.map((p) => (typeof p === 'symbol' ? String(p.description ?? 'symbol') : p));
+  const last = path[path.length - 1];
+  const value = valueAt(options.input, path);
+
+  if (last === 'nip' && issue.code === 'custom') {
+    const nip = nipIssue(value, path);
+    if (nip) return nip;
+  }
+  if (last === 'vatRate' && issue.code === 'invalid_value') {
+    return unknownRateIssue(value, path, valueAt(options.input, ['sourceSystem']), options.vatDictionary);
+  }
+
+  let code: RuleCode;
+  let detail: LocalizedMessage;
+  switch (issue.code) {
+    case 'invalid_type': {
+      const missing = value === undefined && options.input !== undefined;
+      code = missing ? 'SCHEMA_REQUIRED' : 'SCHEMA_INVALID_TYPE';
+      detail = missing
+        ? { en: 'is required.', pl: 'jest wymagane.' }
+        : {
+            en: `must be ${issue.expected}, not ${describeType(value)}.`,
+            pl: `musi być typu ${issue.expected}, a nie ${describeType(value)}.`,
+          };
+      break;
+    }
+    case 'invalid_format':
+      code = 'SCHEMA_FORMAT';
+      detail = { en: `${issue.message}.`, pl: `${translateFormat(issue.message)}.` };
+      break;
+    case 'too_small': {
+      code = 'SCHEMA_TOO_SHORT';
+      const min = String(issue.minimum);
+      detail =
+        issue.origin === 'array'
+          ? { en: `needs at least ${min} item(s).`, pl: `wymaga co najmniej ${min} elementu(ów).` }
+          : issue.origin === 'string'
+            ? { en: min === '1' ? 'must not be empty.' : `must have at least ${min} characters.`, pl: min === '1' ? 'nie może być puste.' : `musi mieć co najmniej ${min} znaków.` }
+            : { en: `must be at least ${min}.`, pl: `musi wynosić co najmniej ${min}.` };
+      if (/at least one line/.test(issue.message)) detail = { en: 'an invoice needs at least one line.', pl: translateFormat(issue.message) + '.' };
+      break;
+    }
+    case 'too_big': {
+      code = 'SCHEMA_TOO_LONG';
+      const max = String(issue.maximum);
+      detail =
+        issue.origin === 'array'
+          ? { en: `may have at most ${max} items.`, pl: `może mieć najwyżej ${max} elementów.` }
+          : issue.origin === 'string'
+            ? { en: `may have at most ${max} characters.`, pl: `może mieć najwyżej ${max} znaków.` }
+            : { en: `must be at most ${max}.`, pl: `może wynosić najwyżej ${max}.` };
+      break;
+    }
+    case 'invalid_value': {
+      code = 'SCHEMA_INVALID_VALUE';
+      const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      detail = { en: `must be one of ${allowed}.`, pl: `musi mieć jedną z wartości: ${allowed}.` };
+      break;
+    }
+    case 'invalid_union': {
+      code = 'SCHEMA_INVALID_VALUE';
+      const options_ = 'options' in issue && Array.isArray((issue as { options?: unknown[] }).options) ? (issue as { options: unknown[] }).options : undefined;
+      detail = options_
+        ? { en: `must be one of ${options_.map((v) => JSON.stringify(v)).join(', ')}.`, pl: `musi mieć jedną z wartości: ${options_.map((v) => JSON.stringify(v)).join(', ')}.` }
+        : { en: 'does not match any allowed shape.', pl: 'nie pasuje do żadnej dozwolonej postaci.' };
+      break;
+    }
+    case 'unrecognized_keys':
+      code = 'SCHEMA_UNKNOWN_FIELD';
+      detail = { en: `unexpected field(s): ${issue.keys.join(', ')}.`, pl: `nieoczekiwane pole(a): ${issue.keys.join(', ')}.` };
+      break;
+    default:
+      code = issue.code === 'custom' && /real calendar date/.test(issue.message) ? 'SCHEMA_FORMAT' : 'SCHEMA_INVALID';
+      detail = { en: `${issue.message}.`, pl: `${translateFormat(issue.message)}.` };
+  }
+  return makeIssue(code, path, detail);
+}
+
+export function issuesFromZodError(error: { issues: readonly ZodIssue[] }, options: SchemaIssueOptions = {}): ValidationIssue[] {
+  return error.issues.map((issue) => convert(issue, options));
+}

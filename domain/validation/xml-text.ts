@@ -1,0 +1,31 @@
+import type { Invoice } from '../invoice';
+import { makeIssue } from './issue';
+import type { IssuePath, ValidationIssue } from './types';
+
+/**
+ * Characters XML 1.0 forbids plus the discouraged ranges KSeF rejects (facts §10). Found before
+ * the XML is built so the user learns which field holds the pasted control character.
+ */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function findForbiddenText(value: unknown, path: IssuePath = [], found: IssuePath[] = [], limit = 20): IssuePath[] {
+  if (found.length >= limit) return found;
+  if (typeof value === 'string') {
+    if (FORBIDDEN.test(value)) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => findForbiddenText(v, [...path, i], found, limit));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) findForbiddenText(v, [...path, k], found, limit);
+  }
+  return found;
+}
+
+export function checkXmlText(invoice: Invoice): ValidationIssue[] {
+  return findForbiddenText(invoice).map((path) =>
+    makeIssue('TEXT_INVALID_CHARACTER', path, {
+      en: 'contains an invisible control or non-character (often pasted from another program); KSeF rejects such XML — retype the text.',
+      pl: 'zawiera niewidoczny znak sterujący lub niedozwolony (często wklejony z innego programu); KSeF odrzuca taki XML — wpisz tekst ponownie.',
+    }),
+  );
+}
