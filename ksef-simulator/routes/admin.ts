@@ -12,7 +12,7 @@ const rateLimitUpdate = z
     enabled: z.boolean().optional(),
     /** true = start again from the published table before applying `limits`. */
     resetToPublished: z.boolean().optional(),
-    limits: z.record(z.enum(Object.keys(PUBLISHED_RATE_LIMITS) as [keyof typeof PUBLISHED_RATE_LIMITS]), windowSchema).optional(),
+    limits: z.partialRecord(z.enum(Object.keys(PUBLISHED_RATE_LIMITS) as [keyof typeof PUBLISHED_RATE_LIMITS]), windowSchema).optional(),
   })
   .strict();
 
