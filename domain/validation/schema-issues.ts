@@ -58,6 +58,11 @@ function convert(issue: ZodIssue, options: SchemaIssueOptions): ValidationIssue 
   const last = path[path.length - 1];
   const value = valueAt(options.input, path);
 
+  // "Missing" is the actionable message whatever check tripped first (enum, union, type).
+  const missing = value === undefined && options.input !== undefined;
+  if (missing && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) {
+    return makeIssue('SCHEMA_REQUIRED', path, { en: 'is required.', pl: 'jest wymagane.' });
+  }
   if (last === 'nip' && issue.code === 'custom') {
     const nip = nipIssue(value, path);
     if (nip) return nip;
@@ -69,17 +74,15 @@ function convert(issue: ZodIssue, options: SchemaIssueOptions): ValidationIssue 
   let code: RuleCode;
   let detail: LocalizedMessage;
   switch (issue.code) {
-    case 'invalid_type': {
-      const missing = value === undefined && options.input !== undefined;
-      code = missing ? 'SCHEMA_REQUIRED' : 'SCHEMA_INVALID_TYPE';
-      detail = missing
-        ? { en: 'is required.', pl: 'jest wymagane.' }
+    case 'invalid_type':
+      code = 'SCHEMA_INVALID_TYPE';
+      detail = options.input === undefined
+        ? { en: `must be ${issue.expected}.`, pl: `musi być typu ${issue.expected}.` }
         : {
             en: `must be ${issue.expected}, not ${describeType(value)}.`,
             pl: `musi być typu ${issue.expected}, a nie ${describeType(value)}.`,
           };
       break;
-    }
     case 'invalid_format':
       code = 'SCHEMA_FORMAT';
       detail = { en: `${issue.message}.`, pl: `${translateFormat(issue.message)}.` };
