@@ -32,3 +32,9 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** The registry row id: a UUID derived from the workflow id, so API and workflow agree without a lookup. */
+export function registryIdFor(workflowId: string): string {
+  const h = createHash('sha256').update(workflowId).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

@@ -8,6 +8,12 @@ import { isValidNip, normalizeNip } from './nip';
  * the FA(3) element each one becomes is named in the XML builder (fa3/build.ts).
  */
 
+// Product-wide wording for absent fields: "is required" reads better to a finance user than
+// "expected string, received undefined".
+z.config({
+  customError: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
+});
+
 export const INVOICE_TYPES = ['VAT', 'KOR', 'ZAL', 'ROZ', 'UPR', 'KOR_ZAL', 'KOR_ROZ'] as const;
 export const InvoiceTypeSchema = z.enum(INVOICE_TYPES);
 export type InvoiceType = z.infer<typeof InvoiceTypeSchema>;

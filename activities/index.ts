@@ -1,0 +1,160 @@
+import type { Logger } from '../config/logger';
+import { contentHash } from '../domain/identity';
+import { InvoiceSchema, type Invoice } from '../domain/invoice';
+import type { StatusProjection } from '../domain/lifecycle';
+import { toGrosze } from '../domain/money';
+import { grossTotal } from '../domain/totals';
+import { Fa3BuildError, buildFa3Xml } from '../fa3/build';
+import { validateFa3Xml } from '../fa3/xsd';
+import type { PrismaClient } from '../prisma/client';
+import { appendAudit, applyStatusProjection, recordCorrectedData, type AuditEntry } from '../prisma/invoice-registry';
+import { isFinalInvoiceStatus } from '../ksef-client';
+import { KsefContexts, toActivityFailure } from './ksef-sessions';
+import { createAlerting, type AlertRequest, type Alerting } from './alerts';
+
+export interface ActivityDeps {
+  prisma: PrismaClient;
+  ksef: KsefContexts;
+  logger: Logger;
+  alerting?: Alerting;
+  /** Gross amount (PLN) at or above which an approver must release the invoice; null = never. */
+  approvalThresholdGross: string | null;
+}
+
+export interface ValidationIssue {
+  code: string;
+  path: (string | number)[];
+  field: string;
+  message: { en: string; pl: string };
+  severity: 'error' | 'warning';
+}
+
+export type ValidationOutcome =
+  | { valid: false; issues: ValidationIssue[] }
+  | { valid: true; issues: ValidationIssue[]; invoice: Invoice; contentHash: string; xml: string; approvalRequired: boolean };
+
+export interface KsefInvoiceStatus {
+  code: number;
+  description: string;
+  details: string[];
+  final: boolean;
+  ksefNumber: string | null;
+  originalKsefNumber: string | null;
+}
+
+/** Activities: all I/O of the invoice lifecycle. Each one is idempotent so Temporal may retry it. */
+export function createActivities(deps: ActivityDeps) {
+  const { prisma, ksef, logger } = deps;
+  const alerting = deps.alerting ?? createAlerting({ prisma, logger });
+
+  return {
+    /**
+     * Validate before sending: the zod model, then FA(3) built and checked against the official XSD.
+     * Also renders the XML that will be sent, so what was validated is exactly what goes to KSeF.
+     */
+    async validateInvoice({ invoice: raw, generatedAt }: { invoice: unknown; generatedAt: string }): Promise<ValidationOutcome> {
+      const parsed = InvoiceSchema.safeParse(raw);
+      if (!parsed.success) {
+        return {
+          valid: false,
+          issues: parsed.error.issues.map((i) => ({
+            code: `SCHEMA_${i.code.toUpperCase()}`,
+            path: i.path as (string | number)[],
+            field: i.path.join('.'),
+            message: { en: i.message, pl: i.message },
+            severity: 'error' as const,
+          })),
+        };
+      }
+      const invoice = parsed.data;
+      // DataWytworzeniaFa is the submission time carried by the workflow, not the clock, so a re-send
+      // after a lost response produces byte-identical XML (same hash) that KSeF recognises as ours.
+      let xml: string;
+      try {
+        xml = buildFa3Xml(invoice, { generatedAt: new Date(generatedAt) });
+      } catch (error) {
+        if (!(error instanceof Fa3BuildError)) throw error;
+        return {
+          valid: false,
+          issues: [{ code: error.code, path: [], field: '', message: { en: error.message, pl: error.message }, severity: 'error' }],
+        };
+      }
+      const xsd = await validateFa3Xml(xml);
+      if (!xsd.valid) {
+        return {
+          valid: false,
+          issues: xsd.issues.map((i) => ({
+            code: 'XSD_INVALID',
+            path: ['xml'],
+            field: i.line ? `xml:${i.line}` : 'xml',
+            message: { en: i.message, pl: `Niezgodność ze schematem FA(3): ${i.message}` },
+            severity: 'error' as const,
+          })),
+        };
+      }
+      const gross = invoice.grossAmount ? toGrosze(invoice.grossAmount) : grossTotal(invoice);
+      const approvalRequired = deps.approvalThresholdGross !== null && gross >= toGrosze(deps.approvalThresholdGross);
+      return { valid: true, issues: [], invoice, contentHash: contentHash(invoice), xml, approvalRequired };
+    },
+
+    async sendInvoiceToKsef({ sellerNip, xml }: { sellerNip: string; xml: string }) {
+      try {
+        const session = await ksef.onlineSession(sellerNip);
+        try {
+          const sent = await ksef.client(sellerNip).sendInvoice(session, xml);
+          return { sessionRef: session.referenceNumber, invoiceRef: sent.referenceNumber, invoiceHash: sent.invoiceHash };
+        } catch (error) {
+          // The cached session may have been closed or expired on KSeF's side: open a new one next time.
+          ksef.forgetSession(sellerNip);
+          throw error;
+        }
+      } catch (error) {
+        return toActivityFailure(error);
+      }
+    },
+
+    async fetchKsefInvoiceStatus(input: { sellerNip: string; sessionRef: string; invoiceRef: string }): Promise<KsefInvoiceStatus> {
+      try {
+        const s = await ksef.client(input.sellerNip).getInvoiceStatus(input.sessionRef, input.invoiceRef);
+        const extensions = (s.status.extensions ?? {}) as Record<string, unknown>;
+        return {
+          code: s.status.code,
+          description: s.status.description,
+          details: s.status.details ?? [],
+          final: isFinalInvoiceStatus(s.status.code),
+          ksefNumber: s.ksefNumber ?? null,
+          originalKsefNumber: typeof extensions.originalKsefNumber === 'string' ? extensions.originalKsefNumber : null,
+        };
+      } catch (error) {
+        return toActivityFailure(error);
+      }
+    },
+
+    /** SHA-256 (Base64) of an invoice KSeF holds: tells our own lost invoice from someone else's duplicate. */
+    async fetchKsefInvoiceHash({ sellerNip, ksefNumber }: { sellerNip: string; ksefNumber: string }): Promise<string> {
+      try {
+        return (await ksef.client(sellerNip).downloadInvoice(ksefNumber)).invoiceHash;
+      } catch (error) {
+        return toActivityFailure(error);
+      }
+    },
+
+    async projectStatus({ registryId, projection }: { registryId: string; projection: StatusProjection }): Promise<void> {
+      await applyStatusProjection(prisma, registryId, projection);
+    },
+
+    async storeCorrectedData({ registryId, invoice, contentHash: hash }: { registryId: string; invoice: Invoice; contentHash: string }) {
+      await recordCorrectedData(prisma, registryId, invoice, hash);
+    },
+
+    async recordAudit(entry: AuditEntry): Promise<void> {
+      await appendAudit(prisma, entry);
+    },
+
+    async raiseAlert(request: AlertRequest): Promise<{ owner: string }> {
+      return alerting.raise(request);
+    },
+  };
+}
+
+export type LifecycleActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,101 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { KsefApiError, KsefClient, KsefError, KsefRateLimitError, type OnlineSessionHandle } from '../ksef-client';
+import type { Logger } from '../config/logger';
+
+export interface KsefConnectionSettings {
+  baseUrl: string;
+  /** KSeF token per seller NIP; `default` is used for any NIP not listed (simulator, one-company installs). */
+  tokens: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** How long before `validUntil` an online session is considered used up (avoid sending into a closing session). */
+const SESSION_SAFETY_MARGIN_MS = 10 * 60 * 1000;
+
+/**
+ * One authenticated KSeF client and one open online session per seller context per worker
+ * process: KSeF limits session opens to 120 an hour per context, so invoices share a session
+ * instead of opening their own.
+ */
+export class KsefContexts {
+  private readonly clients = new Map<string, KsefClient>();
+  private readonly sessions = new Map<string, Promise<OnlineSessionHandle>>();
+
+  constructor(
+    private readonly settings: KsefConnectionSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  client(sellerNip: string): KsefClient {
+    let client = this.clients.get(sellerNip);
+    if (!client) {
+      const ksefToken = this.settings.tokens[sellerNip] ?? this.settings.tokens.default;
+      if (!ksefToken) {
+        throw ApplicationFailure.nonRetryable(`No KSeF token configured for seller NIP ${sellerNip}`, 'KSEFOPS_KSEF_TOKEN_MISSING');
+      }
+      client = new KsefClient({
+        baseUrl: this.settings.baseUrl,
+        contextNip: sellerNip,
+        ksefToken,
+        timeoutMs: this.settings.timeoutMs,
+        logger: this.logger.child({ sellerNip }),
+        // Temporal owns retries across attempts; in-process retries stay short so an activity
+        // attempt does not outlive its timeout.
+        retry: { maxAttempts: 2, maxRetryAfterSeconds: 5 },
+      });
+      this.clients.set(sellerNip, client);
+    }
+    return client;
+  }
+
+  async onlineSession(sellerNip: string): Promise<OnlineSessionHandle> {
+    const cached = this.sessions.get(sellerNip);
+    if (cached) {
+      const handle = await cached.catch(() => undefined);
+      if (handle && Date.parse(handle.validUntil) - Date.now() > SESSION_SAFETY_MARGIN_MS) return handle;
+      this.sessions.delete(sellerNip);
+    }
+    const opening = this.client(sellerNip).openOnlineSession();
+    this.sessions.set(sellerNip, opening);
+    opening.catch(() => this.sessions.delete(sellerNip));
+    return opening;
+  }
+
+  forgetSession(sellerNip: string): void {
+    this.sessions.delete(sellerNip);
+  }
+
+  async closeAll(): Promise<void> {
+    const open = [...this.sessions.entries()];
+    this.sessions.clear();
+    await Promise.allSettled(
+      open.map(async ([nip, handle]) => this.client(nip).closeOnlineSession(await handle)),
+    );
+  }
+}
+
+/**
+ * Translate KSeF client errors into Temporal failures: transient ones stay retryable (with KSeF's
+ * Retry-After as the next delay), business rejections are non-retryable and go to triage.
+ */
+export function toActivityFailure(error: unknown): never {
+  if (error instanceof KsefRateLimitError) {
+    throw ApplicationFailure.create({
+      type: error.code,
+      message: error.message,
+      nextRetryDelay: error.retryAfterSeconds !== undefined ? `${error.retryAfterSeconds}s` : undefined,
+    });
+  }
+  if (error instanceof KsefApiError && !error.retryable) {
+    throw ApplicationFailure.create({
+      type: 'KSEF_BUSINESS_REJECTION',
+      message: error.message,
+      details: [{ code: error.code, httpStatus: error.httpStatus, exceptions: error.exceptions }],
+      nonRetryable: true,
+    });
+  }
+  if (error instanceof KsefError) {
+    throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: !error.retryable });
+  }
+  throw error;
+}

@@ -1,0 +1,38 @@
+import express from 'express';
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../config/logger';
+import type { PrismaClient } from '../prisma/client';
+import type { LifecycleSettings } from '../workflows/contracts';
+import { InvoiceService } from './invoice-service';
+import { problemHandler, sendProblem } from './problem';
+import { healthRoutes } from './routes/health';
+import { invoiceRoutes } from './routes/invoices';
+
+export interface ApiDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  logger: Logger;
+  taskQueue: string;
+  namespace: string;
+  temporalUiUrl: string;
+  ksefBaseUrl: string;
+  lifecycle: LifecycleSettings;
+}
+
+export function createApp(deps: ApiDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '5mb' }));
+  app.use((req, res, next) => {
+    const started = Date.now();
+    res.on('finish', () => deps.logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Date.now() - started }, 'http'));
+    next();
+  });
+
+  const service = new InvoiceService(deps.prisma, deps.temporal, deps.taskQueue, deps.lifecycle);
+  app.use(healthRoutes({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, ksefBaseUrl: deps.ksefBaseUrl }));
+  app.use('/api/v1/invoices', invoiceRoutes({ prisma: deps.prisma, service, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
+  app.use((req, res) => sendProblem(res, 404, 'ROUTE_NOT_FOUND', 'Not found', `${req.method} ${req.path} is not an endpoint of this API.`));
+  app.use(problemHandler(deps.logger));
+  return app;
+}

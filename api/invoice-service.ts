@@ -1,0 +1,91 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { contentHash, registryIdFor, workflowIdOf } from '../domain/identity';
+import type { Invoice } from '../domain/invoice';
+import { toGrosze } from '../domain/money';
+import { grossTotal } from '../domain/totals';
+import type { PrismaClient } from '../prisma/client';
+import { recordSubmission } from '../prisma/invoice-registry';
+import { GrossAmountKey, InvoiceTypeKey, KsefStatusKey, SellerNipKey, SourceSystemKey } from '../infra/search-attributes';
+import type { InvoiceWorkflowInput, LifecycleSettings } from '../workflows/contracts';
+import { ProblemError } from './problem';
+
+export interface SubmitResult {
+  id: string;
+  workflowId: string;
+  created: boolean;
+}
+
+/**
+ * The one control point: every source system submits here. The registry row is the gate (one row
+ * per seller + source system + number), the workflow id is derived from the same triple, so a
+ * repeat is harmless and a conflicting repeat is refused.
+ */
+export class InvoiceService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly temporal: Client,
+    private readonly taskQueue: string,
+    private readonly settings: LifecycleSettings,
+  ) {}
+
+  async submit(invoice: Invoice, submittedBy: string): Promise<SubmitResult> {
+    const workflowId = workflowIdOf(invoice);
+    const id = registryIdFor(workflowId);
+    const hash = contentHash(invoice);
+
+    const existing = await this.prisma.invoice.findUnique({ where: { id }, select: { contentHash: true, receivedAt: true } });
+    if (existing && existing.contentHash !== hash) throw conflict(invoice, id);
+
+    if (!existing) await recordSubmission(this.prisma, { id, workflowId, invoice, contentHash: hash });
+    const row = await this.prisma.invoice.findUniqueOrThrow({ where: { id }, select: { contentHash: true, receivedAt: true } });
+    // Two different submissions raced for the same number: the first one won the row.
+    if (row.contentHash !== hash) throw conflict(invoice, id);
+
+    const input: InvoiceWorkflowInput = {
+      registryId: id,
+      invoice,
+      contentHash: hash,
+      submittedBy,
+      submittedAt: row.receivedAt.toISOString(),
+      settings: this.settings,
+    };
+    try {
+      await this.temporal.workflow.start('invoiceLifecycleWorkflow', {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [input],
+        // A repeat of the same submission joins the running workflow; a closed one is not restarted.
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        memo: { contentHash: hash, registryId: id },
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: KsefStatusKey, value: 'RECEIVED' },
+          { key: SourceSystemKey, value: invoice.sourceSystem },
+          { key: SellerNipKey, value: invoice.seller.nip },
+          { key: InvoiceTypeKey, value: invoice.type },
+          { key: GrossAmountKey, value: Number(toGrosze(invoice.grossAmount ?? '0') || grossTotal(invoice)) / 100 },
+        ]),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'WorkflowExecutionAlreadyStartedError') return { id, workflowId, created: false };
+      // Nothing may stay half-written: a row we just created without its workflow is removed.
+      if (!existing) await this.prisma.invoice.deleteMany({ where: { id, status: 'RECEIVED' } });
+      throw new ProblemError(503, 'WORKFLOW_START_FAILED', 'Service unavailable', 'The invoice could not be handed to the workflow engine; nothing was stored. Retry the same request.');
+    }
+    return { id, workflowId, created: !existing };
+  }
+}
+
+function conflict(invoice: Invoice, id: string): ProblemError {
+  return new ProblemError(
+    409,
+    'INVOICE_CONFLICT',
+    'Invoice number already used with different content',
+    `Invoice ${invoice.invoiceNumber} from source system "${invoice.sourceSystem}" for seller ${invoice.seller.nip} was already submitted with different content. ` +
+      'To change data before it is accepted, submit a correction through POST /api/v1/invoices/{id}/actions/correct; ' +
+      'to change an invoice already accepted by KSeF, issue a correcting invoice (type KOR) with its own number that references the original.',
+    { existingId: id },
+  );
+}

@@ -1,0 +1,44 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config';
+import { createLogger } from '../config/logger';
+import { createPrismaClient } from '../prisma/client';
+import { createApp } from './app';
+
+/** API process: HTTP in front of the registry and the workflows. Stops accepting on SIGTERM, then drains. */
+async function main() {
+  const config = loadConfig();
+  if (!config.database.url) throw new Error('DATABASE_URL is required for the API (KSEFOPS_DATABASE_URL_MISSING)');
+  const logger = createLogger('api', config.logLevel);
+  const prisma = createPrismaClient(config.database.url);
+  const connection = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls || undefined, apiKey: config.temporal.apiKey });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({
+    prisma,
+    temporal,
+    logger,
+    taskQueue: config.temporal.taskQueue,
+    namespace: config.temporal.namespace,
+    temporalUiUrl: config.temporal.uiUrl,
+    ksefBaseUrl: config.ksef.baseUrl,
+    lifecycle: config.lifecycle,
+  });
+  const server = app.listen(config.api.port, config.api.host, () => logger.info({ url: config.api.publicUrl }, 'API listening'));
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down: no new requests, finishing in-flight ones');
+    server.close(async () => {
+      await connection.close();
+      await prisma.$disconnect();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  createLogger('api').fatal({ err: error }, 'API failed');
+  process.exit(1);
+});

@@ -1,0 +1,133 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place configuration is read (12-factor: everything from the environment, with defaults
+ * that run the whole system embedded on one machine). Every other module receives typed values.
+ */
+const ROOT = path.resolve(__dirname, '..');
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+
+  DATABASE_URL: z.string().url().optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().default(5433),
+
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('ksef-invoices'),
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  /** When false, `npm start` expects an existing Temporal cluster at TEMPORAL_ADDRESS. */
+  TEMPORAL_START_DEV_SERVER: bool(true),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: bool(false),
+
+  KSEF_BASE_URL: z.string().url().default('http://127.0.0.1:3100/v2'),
+  /** When false, `npm start` does not start the local simulator (use a real KSeF environment). */
+  KSEF_START_SIMULATOR: bool(true),
+  KSEF_SIM_PORT: z.coerce.number().int().default(3100),
+  KSEF_TOKEN: z.string().min(1).default('local-simulator-token'),
+  /** JSON map seller NIP → KSeF token, for installations that send for several companies. */
+  KSEF_TOKENS_JSON: z.string().optional(),
+  KSEF_STATUS_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  KSEF_CONFIRM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15 * 60 * 1000),
+
+  /** Lifecycle durations (ms); tests shorten them instead of sleeping. */
+  SLA_TRIAGE_MS: z.coerce.number().int().min(1).default(4 * 60 * 60 * 1000),
+  SLA_APPROVAL_MS: z.coerce.number().int().min(1).default(8 * 60 * 60 * 1000),
+  KSEF_WATCHDOG_MS: z.coerce.number().int().min(1).default(15 * 60 * 1000),
+  KSEF_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(3),
+  KSEF_RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(1000),
+  APPROVAL_THRESHOLD_GROSS: z.string().regex(/^\d{1,16}(\.\d{1,2})?$/, 'must be a decimal amount').optional(),
+
+  ALERT_ESCALATION_CHAIN: z.string().default('ksef-process-owner'),
+  SMTP_URL: z.string().optional(),
+  SMTP_FROM: z.string().default('ksef-ops@localhost'),
+
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
+});
+
+export type AppConfig = ReturnType<typeof loadConfig>;
+
+function parseTokens(json: string | undefined, fallback: string): Record<string, string> {
+  if (!json) return { default: fallback };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new ConfigError('KSEF_TOKENS_JSON is not valid JSON (KSEFOPS_CONFIG_INVALID)');
+  }
+  const tokens = z.record(z.string().regex(/^\d{10}$|^default$/), z.string().min(1)).safeParse(parsed);
+  if (!tokens.success) throw new ConfigError('KSEF_TOKENS_JSON must map 10-digit NIPs (or "default") to tokens (KSEFOPS_CONFIG_INVALID)');
+  return { default: fallback, ...tokens.data };
+}
+
+export class ConfigError extends Error {
+  readonly code = 'KSEFOPS_CONFIG_INVALID';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration (KSEFOPS_CONFIG_INVALID):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    rootDir: ROOT,
+    dataDir: e.DATA_DIR,
+    api: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}` },
+    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL,
+      startDevServer: e.TEMPORAL_START_DEV_SERVER,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: e.TEMPORAL_TLS,
+    },
+    ksef: {
+      baseUrl: e.KSEF_BASE_URL,
+      startSimulator: e.KSEF_START_SIMULATOR,
+      simulatorPort: e.KSEF_SIM_PORT,
+      token: e.KSEF_TOKEN,
+      statusPollIntervalMs: e.KSEF_STATUS_POLL_INTERVAL_MS,
+      confirmTimeoutMs: e.KSEF_CONFIRM_TIMEOUT_MS,
+      tokens: parseTokens(e.KSEF_TOKENS_JSON, e.KSEF_TOKEN),
+    },
+    lifecycle: {
+      statusPollIntervalMs: e.KSEF_STATUS_POLL_INTERVAL_MS,
+      confirmWatchdogMs: e.KSEF_WATCHDOG_MS,
+      triageSlaMs: e.SLA_TRIAGE_MS,
+      approvalSlaMs: e.SLA_APPROVAL_MS,
+      approvalThresholdGross: e.APPROVAL_THRESHOLD_GROSS ?? null,
+      ksefMaxAttempts: e.KSEF_MAX_ATTEMPTS,
+      ksefInitialRetryMs: e.KSEF_RETRY_INITIAL_MS,
+    },
+    alerts: {
+      escalationChain: e.ALERT_ESCALATION_CHAIN.split(',').map((s) => s.trim()).filter(Boolean),
+      smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+    },
+    worker: {
+      maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    },
+  };
+}

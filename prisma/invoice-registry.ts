@@ -1,0 +1,107 @@
+import type { Invoice } from '../domain/invoice';
+import type { StatusProjection } from '../domain/lifecycle';
+import { fromGrosze, toGrosze } from '../domain/money';
+import { grossTotal } from '../domain/totals';
+import type { PrismaClient } from './client';
+
+/** Maps the invoice model onto the registry table; the only code that writes invoice rows. */
+
+export interface SubmissionRecord {
+  id: string;
+  workflowId: string;
+  invoice: Invoice;
+  contentHash: string;
+}
+
+function buyerIdentifierOf(invoice: Invoice): string | null {
+  const id = invoice.buyer.identifier;
+  switch (id.type) {
+    case 'NIP':
+      return id.nip;
+    case 'EU_VAT':
+      return `${id.countryCode}${id.vatNumber}`;
+    case 'OTHER':
+      return id.id;
+    case 'NONE':
+      return null;
+  }
+}
+
+/** Insert the registry row for a new submission; a repeat of the same submission changes nothing. */
+export async function recordSubmission(prisma: PrismaClient, record: SubmissionRecord): Promise<void> {
+  const { invoice } = record;
+  await prisma.invoice.upsert({
+    where: { id: record.id },
+    update: {},
+    create: {
+      id: record.id,
+      workflowId: record.workflowId,
+      sourceSystem: invoice.sourceSystem,
+      sellerNip: invoice.seller.nip,
+      sellerName: invoice.seller.name,
+      buyerIdentifier: buyerIdentifierOf(invoice),
+      buyerName: invoice.buyer.name ?? null,
+      invoiceNumber: invoice.invoiceNumber,
+      invoiceType: invoice.type,
+      issueDate: new Date(`${invoice.issueDate}T00:00:00Z`),
+      currency: invoice.currency,
+      grossAmount: fromGrosze(invoice.grossAmount ? toGrosze(invoice.grossAmount) : grossTotal(invoice)),
+      contentHash: record.contentHash,
+      payload: invoice as object,
+    },
+  });
+}
+
+/** Replace the invoice data after an accepted correction (the workflow re-validated it). */
+export async function recordCorrectedData(prisma: PrismaClient, id: string, invoice: Invoice, contentHash: string): Promise<void> {
+  await prisma.invoice.update({
+    where: { id },
+    data: {
+      buyerIdentifier: buyerIdentifierOf(invoice),
+      buyerName: invoice.buyer.name ?? null,
+      invoiceType: invoice.type,
+      issueDate: new Date(`${invoice.issueDate}T00:00:00Z`),
+      currency: invoice.currency,
+      grossAmount: fromGrosze(invoice.grossAmount ? toGrosze(invoice.grossAmount) : grossTotal(invoice)),
+      contentHash,
+      payload: invoice as object,
+    },
+  });
+}
+
+export async function applyStatusProjection(prisma: PrismaClient, id: string, p: StatusProjection): Promise<void> {
+  await prisma.invoice.update({
+    where: { id },
+    data: {
+      status: p.status,
+      step: p.step,
+      nextAction: p.nextAction,
+      attempts: p.attempts,
+      rejectionCode: p.rejectionCode,
+      rejectionReason: p.rejectionReason,
+      ksefNumber: p.ksefNumber,
+      ksefSessionRef: p.ksefSessionRef,
+      ksefInvoiceRef: p.ksefInvoiceRef,
+      invoiceHash: p.invoiceHash,
+      sentAt: p.sentAt === undefined ? undefined : p.sentAt === null ? null : new Date(p.sentAt),
+      acceptedAt: p.acceptedAt === undefined ? undefined : p.acceptedAt === null ? null : new Date(p.acceptedAt),
+    },
+  });
+}
+
+export function findInvoiceById(prisma: PrismaClient, id: string) {
+  return prisma.invoice.findUnique({ where: { id } });
+}
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  result: string;
+  details?: Record<string, unknown>;
+}
+
+export async function appendAudit(prisma: PrismaClient, entry: AuditEntry): Promise<void> {
+  await prisma.auditEvent.create({ data: { ...entry, details: (entry.details ?? undefined) as object | undefined } });
+}

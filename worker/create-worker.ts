@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export interface WorkerWiring {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Tuning knobs (documented in docs/OPERATIONS.md with the figures they gave). */
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
+  /** Prebuilt workflow bundle (tests share one to skip repeated webpack runs). */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
+
+/** Wires workflows and activities into one Temporal worker; `worker/main.ts` and the tests both use it. */
+export async function createWorker(w: WorkerWiring): Promise<Worker> {
+  return Worker.create({
+    connection: w.connection,
+    namespace: w.namespace,
+    taskQueue: w.taskQueue,
+    activities: createActivities(w.deps),
+    ...(w.workflowBundle ? { workflowBundle: w.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...w.tuning,
+  });
+}

@@ -1,0 +1,49 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config';
+import { createLogger } from '../config/logger';
+import { createPrismaClient } from '../prisma/client';
+import { KsefContexts } from '../activities/ksef-sessions';
+import { createAlerting } from '../activities/alerts';
+import { createWorker } from './create-worker';
+
+/** Worker process: polls the invoice task queue until SIGINT/SIGTERM, then drains and exits. */
+async function main() {
+  const config = loadConfig();
+  if (!config.database.url) throw new Error('DATABASE_URL is required for the worker (KSEFOPS_DATABASE_URL_MISSING)');
+  const logger = createLogger('worker', config.logLevel);
+  const prisma = createPrismaClient(config.database.url);
+  const ksef = new KsefContexts({ baseUrl: config.ksef.baseUrl, tokens: config.ksef.tokens }, logger.child({ component: 'ksef' }));
+  const connection = await NativeConnection.connect({ address: config.temporal.address, tls: config.temporal.tls || undefined, apiKey: config.temporal.apiKey });
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: {
+      prisma,
+      ksef,
+      logger,
+      approvalThresholdGross: config.lifecycle.approvalThresholdGross,
+      alerting: createAlerting({ prisma, logger, escalationChain: config.alerts.escalationChain, smtp: config.alerts.smtp, publicUrl: config.api.publicUrl }),
+    },
+    tuning: config.worker,
+  });
+  // Ctrl-C reaches every process of the group and `npm start` then sends SIGTERM too: stop once.
+  const stop = () => {
+    if (worker.getState() !== 'RUNNING') return;
+    logger.info('shutting down: finishing in-flight tasks');
+    worker.shutdown();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker polling');
+  await worker.run();
+  await ksef.closeAll();
+  await connection.close();
+  await prisma.$disconnect();
+  logger.info('worker stopped');
+}
+
+main().catch((error) => {
+  createLogger('worker').fatal({ err: error }, 'worker failed');
+  process.exit(1);
+});

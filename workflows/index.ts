@@ -1,0 +1,2 @@
+// The worker bundles this file: every workflow type the product runs is exported here.
+export { invoiceLifecycleWorkflow } from './invoice-lifecycle';

@@ -1,0 +1,450 @@
+/**
+ * One durable workflow per invoice, following the SOP:
+ *   Validate → (Approve when a rule requires it) → Send → Confirm → Close
+ *   and on any rejection or failure: Alert → Triage → Fix → Retry → Confirm → Close.
+ * Rejections are a normal path: the workflow waits for a person (updates), escalates when the SLA
+ * passes, and never fails because KSeF said no. Deterministic orchestration only — every side
+ * effect (DB, KSeF, mail) happens in an activity.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { LifecycleActivities } from '../activities';
+import type { Invoice } from '../domain/invoice';
+import type { InvoiceStatusName } from '../domain/lifecycle';
+import {
+  ACTION_NOT_ALLOWED,
+  CORRECTION_INVALID,
+  approveManualExceptionUpdate,
+  approveUpdate,
+  cancelUpdate,
+  correctDataUpdate,
+  forceRetryUpdate,
+  getStateQuery,
+  rejectApprovalUpdate,
+  requestManualExceptionUpdate,
+  type ActionResult,
+  type ErrorInfo,
+  type HumanDecision,
+  type InvoiceWorkflowInput,
+  type InvoiceWorkflowState,
+} from './contracts';
+
+type HumanOutcome = 'retry' | 'corrected' | 'manual-exception' | 'cancel';
+
+export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceWorkflowState> {
+  const { settings } = input;
+  const local = proxyActivities<LifecycleActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  });
+  const ksef = proxyActivities<LifecycleActivities>({
+    startToCloseTimeout: '2 minutes',
+    retry: {
+      maximumAttempts: settings.ksefMaxAttempts,
+      initialInterval: settings.ksefInitialRetryMs,
+      backoffCoefficient: 2,
+      nonRetryableErrorTypes: ['KSEF_BUSINESS_REJECTION', 'KSEF_AUTH'],
+    },
+  });
+
+  let invoice: Invoice = input.invoice;
+  let contentHash = input.contentHash;
+  const state: InvoiceWorkflowState = {
+    registryId: input.registryId,
+    status: 'RECEIVED',
+    step: 'received',
+    attempt: 0,
+    lastError: null,
+    nextAction: null,
+    owner: null,
+    deadline: null,
+    escalationLevel: 0,
+    ksefNumber: null,
+    sessionRef: null,
+    invoiceRef: null,
+    invoiceHash: null,
+    pendingManualException: null,
+    decisions: [],
+  };
+
+  // What a person asked for while the workflow waits; consumed by waitForHuman().
+  let humanOutcome: HumanOutcome | null = null;
+  // Read through a function: handlers change it between awaits, which TypeScript's narrowing cannot see.
+  const pendingOutcome = (): HumanOutcome | null => humanOutcome;
+  let approvalOutcome: 'approved' | 'rejected' | null = null;
+
+  const now = () => new Date(Date.now()).toISOString();
+  const record = (by: string, action: HumanDecision['action'], note?: string) =>
+    state.decisions.push({ at: now(), by, action, ...(note ? { note } : {}) });
+  const result = (): ActionResult => ({ accepted: true, status: state.status, nextAction: state.nextAction });
+  const requireStatus = (allowed: InvoiceStatusName[], action: string) => {
+    if (!allowed.includes(state.status)) {
+      throw ApplicationFailure.create({
+        type: ACTION_NOT_ALLOWED,
+        message: `"${action}" is not possible while the invoice is ${state.status}; allowed in: ${allowed.join(', ')}`,
+        nonRetryable: true,
+      });
+    }
+  };
+  const audit = (action: string, resultText: string, actor = 'system', details?: Record<string, unknown>) =>
+    local.recordAudit({ actor, action, targetType: 'invoice', targetId: input.registryId, result: resultText, details });
+
+  async function moveTo(status: InvoiceStatusName, step: string, extra: Partial<InvoiceWorkflowState> = {}) {
+    Object.assign(state, extra, { status, step });
+    upsertSearchAttributes({ KsefStatus: [status], RejectionCode: state.lastError ? [state.lastError.code] : [] });
+    await local.projectStatus({
+      registryId: input.registryId,
+      projection: {
+        status,
+        step,
+        nextAction: state.nextAction,
+        attempts: state.attempt,
+        rejectionCode: state.lastError?.code ?? null,
+        rejectionReason: state.lastError?.reason ?? null,
+        ksefNumber: state.ksefNumber,
+        ksefSessionRef: state.sessionRef,
+        ksefInvoiceRef: state.invoiceRef,
+        invoiceHash: state.invoiceHash,
+        ...(status === 'SENT' ? { sentAt: now() } : {}),
+        ...(status === 'ACCEPTED' ? { acceptedAt: now() } : {}),
+      },
+    });
+  }
+
+  setHandler(getStateQuery, () => state);
+
+  setHandler(
+    approveUpdate,
+    async ({ by, note }) => {
+      approvalOutcome = 'approved';
+      record(by, 'approve', note);
+      await audit('invoice.approve', 'approved', by, { note });
+      return result();
+    },
+    { validator: (_input) => requireStatus(['AWAITING_APPROVAL'], 'approve') },
+  );
+  setHandler(
+    rejectApprovalUpdate,
+    async ({ by, note }) => {
+      approvalOutcome = 'rejected';
+      record(by, 'reject-approval', note);
+      await audit('invoice.reject-approval', 'rejected', by, { note });
+      return result();
+    },
+    { validator: (_input) => requireStatus(['AWAITING_APPROVAL'], 'reject approval') },
+  );
+  setHandler(
+    correctDataUpdate,
+    async ({ by, note, invoice: corrected }) => {
+      // The corrected data must pass the same validation before the workflow accepts it; a bad
+      // correction is refused with field-level reasons and the workflow keeps waiting.
+      const check = await local.validateInvoice({ invoice: corrected, generatedAt: input.submittedAt });
+      if (!check.valid) {
+        await audit('invoice.correct', 'refused', by, { issues: check.issues });
+        throw ApplicationFailure.create({ type: CORRECTION_INVALID, message: 'The corrected invoice is not valid', details: [check.issues], nonRetryable: true });
+      }
+      const before = invoice;
+      invoice = check.invoice;
+      contentHash = check.contentHash;
+      await local.storeCorrectedData({ registryId: input.registryId, invoice, contentHash });
+      await audit('invoice.correct', 'accepted', by, { before, after: invoice, note });
+      record(by, 'correct', note);
+      humanOutcome = 'corrected';
+      return result();
+    },
+    {
+      validator: ({ invoice: corrected }) => {
+        requireStatus(['NEEDS_FIX', 'REJECTED'], 'submit correction');
+        // Identity fields are the workflow id: changing them is a different invoice, not a fix.
+        if (
+          corrected?.seller?.nip !== input.invoice.seller.nip ||
+          corrected?.invoiceNumber !== input.invoice.invoiceNumber ||
+          corrected?.sourceSystem !== input.invoice.sourceSystem
+        ) {
+          throw ApplicationFailure.create({
+            type: CORRECTION_INVALID,
+            message: 'A correction may not change the seller NIP, source system or invoice number (submit a new invoice instead)',
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
+  setHandler(
+    forceRetryUpdate,
+    async ({ by, note }) => {
+      record(by, 'force-retry', note);
+      await audit('invoice.force-retry', 'accepted', by, { note, lastError: state.lastError });
+      humanOutcome = 'retry';
+      return result();
+    },
+    { validator: (_input) => requireStatus(['NEEDS_FIX', 'REJECTED'], 'force retry') },
+  );
+  setHandler(
+    requestManualExceptionUpdate,
+    async ({ by, reason }) => {
+      state.pendingManualException = { requestedBy: by, reason };
+      record(by, 'request-manual-exception', reason);
+      await audit('invoice.request-manual-exception', 'pending-approval', by, { reason });
+      return result();
+    },
+    {
+      validator: ({ reason }) => {
+        requireStatus(['NEEDS_FIX', 'REJECTED'], 'request a manual exception');
+        if (!reason || !reason.trim()) {
+          throw ApplicationFailure.create({ type: ACTION_NOT_ALLOWED, message: 'A manual exception needs a reason', nonRetryable: true });
+        }
+      },
+    },
+  );
+  setHandler(
+    approveManualExceptionUpdate,
+    async ({ by, note }) => {
+      record(by, 'approve-manual-exception', note);
+      await audit('invoice.approve-manual-exception', 'approved', by, { ...state.pendingManualException, note });
+      humanOutcome = 'manual-exception';
+      return result();
+    },
+    {
+      validator: ({ by }) => {
+        requireStatus(['NEEDS_FIX', 'REJECTED'], 'approve a manual exception');
+        if (!state.pendingManualException) {
+          throw ApplicationFailure.create({ type: ACTION_NOT_ALLOWED, message: 'No manual exception has been requested', nonRetryable: true });
+        }
+        if (state.pendingManualException.requestedBy === by) {
+          throw ApplicationFailure.create({
+            type: ACTION_NOT_ALLOWED,
+            message: 'A manual exception must be approved by someone other than the person who requested it',
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
+  setHandler(
+    cancelUpdate,
+    async ({ by, note }) => {
+      record(by, 'cancel', note);
+      await audit('invoice.cancel', 'accepted', by, { note });
+      humanOutcome = 'cancel';
+      approvalOutcome = 'rejected';
+      return result();
+    },
+    { validator: (_input) => requireStatus(['NEEDS_FIX', 'REJECTED', 'AWAITING_APPROVAL'], 'cancel') },
+  );
+
+  /** Alert → Triage: tell the responsible person, then wait for a decision, escalating on SLA misses. */
+  async function triage(status: 'NEEDS_FIX' | 'REJECTED', error: ErrorInfo): Promise<HumanOutcome> {
+    state.lastError = error;
+    state.escalationLevel = 0;
+    state.pendingManualException = null;
+    humanOutcome = null;
+    const nextAction = status === 'REJECTED' ? 'Correct the data or force a retry' : 'Fix the data, retry or raise a manual exception';
+    const alert = await local.raiseAlert({
+      kind: 'triage',
+      registryId: input.registryId,
+      invoiceNumber: invoice.invoiceNumber,
+      sellerNip: invoice.seller.nip,
+      sourceSystem: invoice.sourceSystem,
+      errorCode: error.code,
+      reason: error.reason,
+      escalationLevel: 0,
+    });
+    await moveTo(status, 'triage', { nextAction, owner: alert.owner, deadline: new Date(Date.now() + settings.triageSlaMs).toISOString() });
+    await audit('invoice.triage', status, 'system', { ...error });
+    for (;;) {
+      if (await condition(() => pendingOutcome() !== null, settings.triageSlaMs)) break;
+      state.escalationLevel += 1;
+      const escalated = await local.raiseAlert({
+        kind: 'sla-missed',
+        registryId: input.registryId,
+        invoiceNumber: invoice.invoiceNumber,
+        sellerNip: invoice.seller.nip,
+        sourceSystem: invoice.sourceSystem,
+        errorCode: error.code,
+        reason: error.reason,
+        escalationLevel: state.escalationLevel,
+      });
+      state.owner = escalated.owner;
+      state.deadline = new Date(Date.now() + settings.triageSlaMs).toISOString();
+      await audit('invoice.escalate', `level-${state.escalationLevel}`, 'system', { owner: escalated.owner });
+    }
+    const outcome = pendingOutcome() ?? 'retry';
+    humanOutcome = null;
+    state.owner = null;
+    state.deadline = null;
+    return outcome;
+  }
+
+  async function awaitApproval(): Promise<boolean> {
+    approvalOutcome = null;
+    const alert = await local.raiseAlert({
+      kind: 'approval-needed',
+      registryId: input.registryId,
+      invoiceNumber: invoice.invoiceNumber,
+      sellerNip: invoice.seller.nip,
+      sourceSystem: invoice.sourceSystem,
+      errorCode: 'APPROVAL_REQUIRED',
+      reason: `Gross amount reaches the approval threshold of ${settings.approvalThresholdGross} PLN`,
+      escalationLevel: 0,
+    });
+    await moveTo('AWAITING_APPROVAL', 'approval', {
+      nextAction: 'Approve or reject sending',
+      owner: alert.owner,
+      deadline: new Date(Date.now() + settings.approvalSlaMs).toISOString(),
+    });
+    let level = 0;
+    while (!(await condition(() => approvalOutcome !== null, settings.approvalSlaMs))) {
+      level += 1;
+      const escalated = await local.raiseAlert({
+        kind: 'sla-missed',
+        registryId: input.registryId,
+        invoiceNumber: invoice.invoiceNumber,
+        sellerNip: invoice.seller.nip,
+        sourceSystem: invoice.sourceSystem,
+        errorCode: 'APPROVAL_REQUIRED',
+        reason: 'Approval is overdue',
+        escalationLevel: level,
+      });
+      state.owner = escalated.owner;
+      state.escalationLevel = level;
+    }
+    state.owner = null;
+    state.deadline = null;
+    return approvalOutcome === 'approved';
+  }
+
+  /** Confirm: poll KSeF until the invoice has a final status; the watchdog alerts but never gives up. */
+  async function confirm(sessionRef: string, invoiceRef: string) {
+    const watchdogAt = Date.now() + settings.confirmWatchdogMs;
+    let watchdogFired = false;
+    for (;;) {
+      const status = await ksef.fetchKsefInvoiceStatus({ sellerNip: invoice.seller.nip, sessionRef, invoiceRef });
+      if (status.final) return status;
+      if (!watchdogFired && Date.now() >= watchdogAt) {
+        watchdogFired = true;
+        await local.raiseAlert({
+          kind: 'stuck-processing',
+          registryId: input.registryId,
+          invoiceNumber: invoice.invoiceNumber,
+          sellerNip: invoice.seller.nip,
+          sourceSystem: invoice.sourceSystem,
+          errorCode: `KSEF_${status.code}`,
+          reason: `No final KSeF status after ${Math.round(settings.confirmWatchdogMs / 1000)} s (last: ${status.code} ${status.description})`,
+          escalationLevel: 0,
+        });
+        await audit('invoice.watchdog', 'stuck-processing', 'system', { code: status.code });
+      }
+      await sleep(settings.statusPollIntervalMs);
+    }
+  }
+
+  upsertSearchAttributes({ KsefStatus: ['RECEIVED'] });
+  await audit('invoice.received', 'started', input.submittedBy, { workflowId: workflowInfo().workflowId, contentHash });
+  let approved = false;
+
+  for (;;) {
+    // Validate
+    await moveTo('VALIDATING', 'validate', { nextAction: null });
+    const check = await local.validateInvoice({ invoice, generatedAt: input.submittedAt });
+    if (!check.valid) {
+      const first = check.issues[0];
+      const outcome = await triage('NEEDS_FIX', {
+        code: first?.code ?? 'VALIDATION_FAILED',
+        reason: check.issues.map((i) => `${i.field}: ${i.message.en}`).join('; '),
+        details: check.issues.map((i) => `${i.code} ${i.field}`),
+      });
+      if (await closeIfFinal(outcome)) return state;
+      continue;
+    }
+
+    // Approve when a rule requires it (once; a correction that changes the amount asks again)
+    if (!approved && check.approvalRequired) {
+      if (!(await awaitApproval())) {
+        state.nextAction = null;
+        await moveTo('CANCELLED', 'closed');
+        await audit('invoice.close', 'CANCELLED', 'system');
+        return state;
+      }
+      approved = true;
+    }
+
+    // Send
+    state.attempt += 1;
+    await moveTo('SENDING', 'send', { lastError: null, nextAction: null });
+    let sent;
+    try {
+      sent = await ksef.sendInvoiceToKsef({ sellerNip: invoice.seller.nip, xml: check.xml });
+    } catch (err) {
+      const outcome = await triage('NEEDS_FIX', failureInfo(err, 'KSEF_SEND_FAILED'));
+      if (await closeIfFinal(outcome)) return state;
+      continue;
+    }
+    await moveTo('SENT', 'confirm', { sessionRef: sent.sessionRef, invoiceRef: sent.invoiceRef, invoiceHash: sent.invoiceHash });
+    await audit('invoice.send', 'sent', 'system', { sessionRef: sent.sessionRef, invoiceRef: sent.invoiceRef, attempt: state.attempt });
+
+    // Confirm
+    let status;
+    try {
+      status = await confirm(sent.sessionRef, sent.invoiceRef);
+    } catch (err) {
+      const outcome = await triage('NEEDS_FIX', failureInfo(err, 'KSEF_STATUS_FAILED'));
+      if (await closeIfFinal(outcome)) return state;
+      continue;
+    }
+
+    if (status.code === 200 && status.ksefNumber) {
+      await accept(status.ksefNumber, 'accepted');
+      return state;
+    }
+    // A lost response followed by a re-send comes back as a duplicate of our own invoice: adopt it.
+    if (status.code === 440 && status.originalKsefNumber) {
+      const originalHash = await ksef.fetchKsefInvoiceHash({ sellerNip: invoice.seller.nip, ksefNumber: status.originalKsefNumber });
+      if (originalHash === sent.invoiceHash) {
+        await accept(status.originalKsefNumber, 'adopted-duplicate');
+        return state;
+      }
+    }
+    const outcome = await triage('REJECTED', {
+      code: `KSEF_${status.code}`,
+      reason: status.description + (status.details.length ? ` — ${status.details.join('; ')}` : ''),
+      details: status.details,
+    });
+    if (await closeIfFinal(outcome)) return state;
+  }
+
+  async function accept(ksefNumber: string, how: string) {
+    state.lastError = null;
+    state.ksefNumber = ksefNumber;
+    state.nextAction = null;
+    await moveTo('ACCEPTED', 'closed');
+    await audit('invoice.close', 'ACCEPTED', 'system', { ksefNumber, how });
+  }
+
+  async function closeIfFinal(outcome: HumanOutcome): Promise<boolean> {
+    if (outcome === 'manual-exception' || outcome === 'cancel') {
+      state.nextAction = null;
+      const status = outcome === 'cancel' ? 'CANCELLED' : 'MANUAL_EXCEPTION';
+      await moveTo(status, 'closed');
+      await audit('invoice.close', status, 'system');
+      return true;
+    }
+    return false;
+  }
+}
+
+function failureInfo(err: unknown, fallbackCode: string): ErrorInfo {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+    return { code: err.cause.type ?? fallbackCode, reason: err.cause.message };
+  }
+  if (err instanceof ActivityFailure) return { code: fallbackCode, reason: err.cause?.message ?? err.message };
+  throw err;
+}
