@@ -62,7 +62,7 @@ async function main() {
     logger.info('applying migrations');
     await migrateDeploy(config.rootDir, databaseUrl);
 
-    const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_UI_URL: temporalUi };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_UI_URL: temporalUi };
     const tsx = path.join(config.rootDir, 'node_modules', '.bin', 'tsx');
     const child = (name: string, entry: string): ChildProcess => {
       const proc = spawn(tsx, [path.join(config.rootDir, entry)], { env, stdio: 'inherit' });
