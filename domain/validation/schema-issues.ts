@@ -135,6 +135,15 @@ function convert(issue: ZodIssue, options: SchemaIssueOptions): ValidationIssue 
   return makeIssue(code, path, detail);
 }
 
+/** One issue per field: a malformed date also fails the calendar check, which adds nothing for the user. */
 export function issuesFromZodError(error: { issues: readonly ZodIssue[] }, options: SchemaIssueOptions = {}): ValidationIssue[] {
-  return error.issues.map((issue) => convert(issue, options));
+  const seen = new Set<string>();
+  const out: ValidationIssue[] = [];
+  for (const issue of error.issues) {
+    const converted = convert(issue, options);
+    if (seen.has(converted.field)) continue;
+    seen.add(converted.field);
+    out.push(converted);
+  }
+  return out;
 }
