@@ -100,14 +100,17 @@ export function createKsefSimulator(options: KsefSimulatorOptions = {}): KsefSim
             url: `${rootUrl}/v2`,
             rootUrl,
             port: actualPort,
-            close: () =>
-              new Promise<void>((done) => {
-                for (const timer of timers) clearTimeout(timer);
-                timers.clear();
+            close: async () => {
+              for (const timer of timers) clearTimeout(timer);
+              timers.clear();
+              // an in-flight schema check must not outlive the simulator (it would touch a torn-down runtime)
+              await context.processor.idle();
+              await new Promise<void>((done) => {
                 // hanging (fault-injected) requests would otherwise keep close() waiting forever
                 server.closeAllConnections();
                 server.close(() => done());
-              }),
+              });
+            },
           });
         });
         server.once('error', reject);

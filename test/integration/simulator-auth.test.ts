@@ -1,4 +1,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { http, rsaEncrypt, sleep, startSimulator, type StartedSimulator } from './simulator-support/client';
 import { randomNip } from './simulator-support/fixtures';
 
@@ -36,6 +39,21 @@ describe('KSeF simulator: authentication', () => {
       expect(cert.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
       expect(key.certificateId).toBe(createHash('sha256').update(der).digest('base64'));
       expect(key.publicKeyId).toBe(createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64'));
+    }
+  });
+
+  it('with stateDir the key pairs survive a restart; without it every instance has its own', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ksef-sim-'));
+    try {
+      const first = await startSimulator({ stateDir: dir });
+      const firstKeys = (await first.client.publicKeys()).map((k) => k.publicKeyId);
+      await first.running.close();
+      const second = await startSimulator({ stateDir: dir });
+      expect((await second.client.publicKeys()).map((k) => k.publicKeyId)).toEqual(firstKeys);
+      await second.running.close();
+      expect((await sim.client.publicKeys()).map((k) => k.publicKeyId)).not.toEqual(firstKeys);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

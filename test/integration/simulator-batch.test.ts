@@ -2,6 +2,7 @@ import { zipSync } from 'fflate';
 import { http, startSimulator, type StartedSimulator } from './simulator-support/client';
 import { openBatch, uploadAndClose, uploadParts } from './simulator-support/batch';
 import { basicInvoice, randomNip } from './simulator-support/fixtures';
+import { expectConforms } from './simulator-support/openapi';
 
 describe('KSeF simulator: batch session', () => {
   let sim: StartedSimulator;
@@ -24,6 +25,7 @@ describe('KSeF simulator: batch session', () => {
     const batch = await openBatch(sim.client, zipOf(45, 'FV/BATCH', { 'broken.xml': broken }), 3);
     expect(batch.status).toBe(201);
     expect(batch.body.partUploadRequests).toHaveLength(3);
+    expectConforms('POST', '/sessions/batch', 201, batch.body);
     expect(batch.body.partUploadRequests[0].url).toContain('/upload/');
     await uploadAndClose(sim.client, batch);
 
@@ -34,6 +36,7 @@ describe('KSeF simulator: batch session', () => {
     expect(done.failedInvoiceCount).toBe(1);
     // 45 accepted invoices, 20 per UPO page
     expect(done.upo.pages).toHaveLength(3);
+    expectConforms('GET', '/sessions/{referenceNumber}', 200, done);
     const lastPage = await fetch(done.upo.pages[2].downloadUrl);
     const xml = await lastPage.text();
     expect(xml).toContain('<Strona>3</Strona>');
