@@ -38,7 +38,7 @@ export class InvoiceService {
     const existing = await this.prisma.invoice.findUnique({ where: { id }, select: { contentHash: true, receivedAt: true } });
     if (existing && existing.contentHash !== hash) throw conflict(invoice, id);
 
-    if (!existing) await recordSubmission(this.prisma, { id, workflowId, invoice, contentHash: hash });
+    const created = existing ? false : await recordSubmission(this.prisma, { id, workflowId, invoice, contentHash: hash });
     const row = await this.prisma.invoice.findUniqueOrThrow({ where: { id }, select: { contentHash: true, receivedAt: true } });
     // Two different submissions raced for the same number: the first one won the row.
     if (row.contentHash !== hash) throw conflict(invoice, id);
@@ -71,10 +71,10 @@ export class InvoiceService {
     } catch (error) {
       if ((error as Error).name === 'WorkflowExecutionAlreadyStartedError') return { id, workflowId, created: false };
       // Nothing may stay half-written: a row we just created without its workflow is removed.
-      if (!existing) await this.prisma.invoice.deleteMany({ where: { id, status: 'RECEIVED' } });
+      if (created) await this.prisma.invoice.deleteMany({ where: { id, status: 'RECEIVED' } });
       throw new ProblemError(503, 'WORKFLOW_START_FAILED', 'Service unavailable', 'The invoice could not be handed to the workflow engine; nothing was stored. Retry the same request.');
     }
-    return { id, workflowId, created: !existing };
+    return { id, workflowId, created };
   }
 }
 

@@ -27,13 +27,15 @@ function buyerIdentifierOf(invoice: Invoice): string | null {
   }
 }
 
-/** Insert the registry row for a new submission; a repeat of the same submission changes nothing. */
-export async function recordSubmission(prisma: PrismaClient, record: SubmissionRecord): Promise<void> {
+/**
+ * Insert the registry row for a new submission (INSERT … ON CONFLICT DO NOTHING). Returns whether
+ * this call created it, so concurrent repeats of one submission agree on who was first.
+ */
+export async function recordSubmission(prisma: PrismaClient, record: SubmissionRecord): Promise<boolean> {
   const { invoice } = record;
-  await prisma.invoice.upsert({
-    where: { id: record.id },
-    update: {},
-    create: {
+  const { count } = await prisma.invoice.createMany({
+    skipDuplicates: true,
+    data: {
       id: record.id,
       workflowId: record.workflowId,
       sourceSystem: invoice.sourceSystem,
@@ -50,6 +52,7 @@ export async function recordSubmission(prisma: PrismaClient, record: SubmissionR
       payload: invoice as object,
     },
   });
+  return count === 1;
 }
 
 /** Replace the invoice data after an accepted correction (the workflow re-validated it). */

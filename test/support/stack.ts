@@ -1,0 +1,146 @@
+/**
+ * The product assembled in-process for a test file: real KSeF simulator (HTTP on a free port),
+ * real worker and API against the run's Temporal server and database. Each stack gets its own task
+ * queue so test files never pick up each other's workflows.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createAlerting, type Alerting } from '../../activities/alerts';
+import { KsefContexts } from '../../activities/ksef-sessions';
+import { createApp } from '../../api/app';
+import { createPrismaClient, type PrismaClient } from '../../prisma/client';
+import { createKsefSimulator, type KsefSimulator, type KsefSimulatorOptions } from '../../ksef-simulator/app';
+import { createWorker } from '../../worker/create-worker';
+import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from '../../workflows/contracts';
+
+export interface StackOptions {
+  simulator?: KsefSimulatorOptions;
+  lifecycle?: Partial<LifecycleSettings>;
+  alerting?: Alerting;
+}
+
+export interface TestStack {
+  apiUrl: string;
+  simulator: KsefSimulator;
+  simulatorUrl: string;
+  simulatorRootUrl: string;
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+  lifecycle: LifecycleSettings;
+  api(path: string, init?: { method?: string; body?: unknown; rawBody?: string; contentType?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export function testEnv() {
+  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  const bundle = process.env.TEST_WORKFLOW_BUNDLE;
+  if (!address || !databaseUrl || !bundle) throw new Error('Test infrastructure missing: run tests through jest.config.js (global setup).');
+  return { address, databaseUrl, bundle };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+  const env = testEnv();
+  const simulator = createKsefSimulator({ processingDelayMs: 20, ...options.simulator });
+  const sim = await simulator.listen(0);
+  const prisma = createPrismaClient(env.databaseUrl, 5);
+  const lifecycle: LifecycleSettings = {
+    ...DEFAULT_LIFECYCLE_SETTINGS,
+    statusPollIntervalMs: 100,
+    ksefInitialRetryMs: 100,
+    ...options.lifecycle,
+  };
+  const taskQueue = `test-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address: env.address });
+  const connection = await Connection.connect({ address: env.address });
+  const temporal = new Client({ connection });
+  const ksef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000 }, silentLogger);
+  const worker: Worker = await createWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath: env.bundle },
+    deps: {
+      prisma,
+      ksef,
+      logger: silentLogger,
+      approvalThresholdGross: lifecycle.approvalThresholdGross,
+      alerting: options.alerting ?? createAlerting({ prisma, logger: silentLogger, escalationChain: ['first-line@example.com', 'manager@example.com'] }),
+    },
+  });
+  const workerRun = worker.run();
+  const app = createApp({
+    prisma,
+    temporal,
+    logger: silentLogger,
+    taskQueue,
+    namespace: 'default',
+    temporalUiUrl: 'http://127.0.0.1:8233',
+    ksefBaseUrl: sim.url,
+    lifecycle,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    apiUrl,
+    simulator,
+    simulatorUrl: sim.url,
+    simulatorRootUrl: sim.rootUrl,
+    prisma,
+    temporal,
+    taskQueue,
+    lifecycle,
+    async api(path, init = {}) {
+      const response = await fetch(`${apiUrl}${path}`, {
+        method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
+        headers: init.body !== undefined || init.rawBody !== undefined ? { 'content-type': init.contentType ?? 'application/json' } : {},
+        body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: response.status, body, headers: response.headers };
+    },
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      worker.shutdown();
+      await workerRun;
+      await ksef.closeAll().catch(() => undefined);
+      await nativeConnection.close();
+      await connection.close();
+      await prisma.$disconnect();
+      await sim.close();
+    },
+  };
+}
+
+/** Poll until `check` returns a value (durations come from config; this only waits for them). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 30000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
