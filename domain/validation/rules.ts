@@ -38,8 +38,8 @@ export const RULES = {
   },
   FIELD_NOT_ALLOWED_FOR_TYPE: {
     severity: 'warning',
-    en: 'The field has no meaning for this invoice type and will not appear on the invoice.',
-    pl: 'Pole nie ma znaczenia dla tego rodzaju faktury i nie pojawi się na fakturze.',
+    en: 'The field does not belong on this invoice type: it is ignored, or (for "before correction" lines) it would distort the totals.',
+    pl: 'Pole nie pasuje do tego rodzaju faktury: jest pomijane albo (dla pozycji "przed korektą") zniekształciłoby sumy.',
   },
   CORRECTION_REFERENCE_MISSING: {
     severity: 'error',

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { InvoiceSchema, type Invoice } from '../../domain/invoice';
 import {
@@ -16,7 +18,7 @@ import { fixtureInput, TODAY } from '../fixtures/invoices/load';
 
 const pairs = (issues: ValidationIssue[]) => issues.map((i) => [i.code, i.path]);
 
-function schemaIssues(change: (i: Record<string, any>) => void, vatDictionary?: Record<string, Record<string, any>>) {
+function schemaIssues(change: (i: Record<string, any>) => unknown, vatDictionary?: Record<string, Record<string, any>>) {
   const input = structuredClone(fixtureInput('vat-basic')) as Record<string, any>;
   change(input);
   const parsed = InvoiceSchema.safeParse(input);
@@ -25,7 +27,7 @@ function schemaIssues(change: (i: Record<string, any>) => void, vatDictionary?: 
 }
 
 describe('zod errors → issues', () => {
-  it.each([
+  const cases: Array<[string, (string | number)[], (i: any) => unknown]> = [
     ['SCHEMA_REQUIRED', ['invoiceNumber'], (i: any) => delete i.invoiceNumber],
     ['SCHEMA_INVALID_TYPE', ['lines', 0, 'quantity'], (i: any) => (i.lines[0].quantity = 4)],
     ['SCHEMA_FORMAT', ['issueDate'], (i: any) => (i.issueDate = '10.03.2026')],
@@ -39,7 +41,8 @@ describe('zod errors → issues', () => {
     ['NIP_CHECKSUM', ['seller', 'nip'], (i: any) => (i.seller.nip = '526-000-12-47')],
     ['NIP_FORMAT', ['buyer', 'identifier', 'nip'], (i: any) => (i.buyer.identifier.nip = 'ABC')],
     ['VAT_RATE_UNKNOWN', ['lines', 0, 'vatRate'], (i: any) => (i.lines[0].vatRate = '19')],
-  ] as const)('%s at %j', (code, path, change) => {
+  ];
+  it.each(cases)('%s at %j', (code, path, change) => {
     const issues = schemaIssues(change);
     expect(pairs(issues)).toEqual([[code, path]]);
     expect(issues[0].field).toBe(path.join('.'));
@@ -153,5 +156,11 @@ describe('RULES catalogue', () => {
       expect(RULES[code].pl.length).toBeGreaterThan(10);
       expect(['error', 'warning']).toContain(RULES[code].severity);
     }
+  });
+
+  it('is documented: README lists every code with its English meaning', () => {
+    const readme = readFileSync(path.resolve(__dirname, '..', '..', 'domain', 'validation', 'README.md'), 'utf8');
+    for (const code of RULE_CODES) expect(readme).toContain(`| \`${code}\` | ${RULES[code].severity} |`);
+    for (const code of RULE_CODES) expect(readme).toContain(RULES[code].en);
   });
 });
