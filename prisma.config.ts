@@ -8,7 +8,7 @@ import { createCliAdapter } from './prisma/cli-adapter';
 export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
-  schema: 'prisma/schema.prisma',
+  schema: 'prisma/schema',
   migrations: { path: 'prisma/migrations' },
   adapter: async () => createCliAdapter(),
 });

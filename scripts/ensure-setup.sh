@@ -12,7 +12,7 @@ fi
 
 sh scripts/ensure-temporal.sh >/dev/null
 
-if [ ! -f prisma/generated/client.ts ] || [ prisma/schema.prisma -nt prisma/generated/client.ts ]; then
+if [ ! -f prisma/generated/client.ts ] || [ -n "$(find prisma/schema -name '*.prisma' -newer prisma/generated/client.ts)" ]; then
   echo "Generating the Prisma client..." >&2
   # generate reads the schema only; the URL is a placeholder so it never needs a database.
   DATABASE_URL="${DATABASE_URL:-postgresql://placeholder@127.0.0.1:5432/placeholder}" npx prisma generate >&2

@@ -1,5 +1,5 @@
 /**
- * Migrations can never silently drift from schema.prisma: the database built by the committed
+ * Migrations can never silently drift from the Prisma schema (prisma/schema/): the database built by the committed
  * migrations must have exactly the tables, columns, indexes, constraints and enums that Prisma
  * derives from the schema. (`migrate diff --from-migrations` needs a shadow database that the wasm
  * engine cannot use here, so this compares catalogs of two real databases instead.)
@@ -33,7 +33,7 @@ async function catalog(url: string) {
   }
 }
 
-describe('migrations match schema.prisma', () => {
+describe('migrations match the Prisma schema', () => {
   const { databaseUrl } = testEnv();
   const fromSchemaUrl = (() => {
     const u = new URL(databaseUrl);
@@ -48,7 +48,7 @@ describe('migrations match schema.prisma', () => {
   it('builds the same database from the migrations as Prisma derives from the schema', async () => {
     const { stdout: script } = await run(
       path.join(ROOT, 'node_modules', '.bin', 'prisma'),
-      ['migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+      ['migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema', '--script'],
       { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, ...prismaCliEnv(ROOT) }, maxBuffer: 10 * 1024 * 1024 },
     );
     expect(script).toContain('CREATE TABLE "invoices"');
