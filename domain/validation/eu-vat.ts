@@ -68,7 +68,7 @@ export function checkEuVatId(invoice: Invoice): ValidationIssue[] {
   const detail = prefixed
     ? { en: `remove the "${country}" prefix — enter "${compact.slice(country.length)}".`, pl: `usuń prefiks "${country}" — wpisz "${compact.slice(country.length)}".` }
     : pattern.test(compact)
-      ? { en: `write the number without spaces, dots or dashes: "${compact}".`, pl: `wpisz numer bez spacji, kropek i myślników: "${compact}".` }
+      ? { en: `write the number in capitals without spaces, dots or dashes: "${compact}".`, pl: `wpisz numer wielkimi literami, bez spacji, kropek i myślników: "${compact}".` }
       : { en: `"${raw.slice(0, 30)}" does not look like a ${country} VAT number.`, pl: `"${raw.slice(0, 30)}" nie wygląda na numer VAT z kraju ${country}.` };
   return [makeIssue('EU_VAT_ID_FORMAT', ['buyer', 'identifier', 'vatNumber'], detail)];
 }

@@ -23,15 +23,22 @@ const LABELS: Record<string, LocalizedMessage> = {
   'seller.nip': { en: 'seller NIP', pl: 'NIP sprzedawcy' },
   'seller.name': { en: 'seller name', pl: 'nazwa sprzedawcy' },
   'seller.address': { en: 'seller address', pl: 'adres sprzedawcy' },
+  'seller.address.line1': { en: 'seller address', pl: 'adres sprzedawcy' },
+  'seller.email': { en: 'seller e-mail', pl: 'e-mail sprzedawcy' },
+  'seller.phone': { en: 'seller phone', pl: 'telefon sprzedawcy' },
   buyer: { en: 'buyer', pl: 'nabywca' },
   'buyer.identifier': { en: 'buyer identifier', pl: 'identyfikator nabywcy' },
   'buyer.identifier.nip': { en: 'buyer NIP', pl: 'NIP nabywcy' },
   'buyer.identifier.countryCode': { en: 'buyer country code', pl: 'kod kraju nabywcy' },
   'buyer.identifier.vatNumber': { en: 'buyer EU VAT number', pl: 'numer VAT UE nabywcy' },
+  'buyer.identifier.id': { en: 'buyer tax id', pl: 'identyfikator podatkowy nabywcy' },
   'buyer.name': { en: 'buyer name', pl: 'nazwa nabywcy' },
   'buyer.address': { en: 'buyer address', pl: 'adres nabywcy' },
   lines: { en: 'invoice lines', pl: 'pozycje faktury' },
   'lines.*': { en: 'line', pl: 'pozycja' },
+  'lines.*.unit': { en: 'unit of measure', pl: 'jednostka miary' },
+  'lines.*.beforeCorrection': { en: '"before correction" mark', pl: 'oznaczenie "przed korektą"' },
+  'lines.*.vatCode': { en: 'source VAT code', pl: 'kod VAT z systemu źródłowego' },
   'lines.*.name': { en: 'name of goods/service', pl: 'nazwa towaru/usługi' },
   'lines.*.quantity': { en: 'quantity', pl: 'ilość' },
   'lines.*.unitNetPrice': { en: 'unit net price', pl: 'cena jednostkowa netto' },
@@ -42,9 +49,17 @@ const LABELS: Record<string, LocalizedMessage> = {
   'correction.correctedInvoices.*': { en: 'corrected invoice', pl: 'faktura korygowana' },
   'correction.correctedInvoices.*.issueDate': { en: 'corrected invoice issue date', pl: 'data wystawienia faktury korygowanej' },
   'correction.correctedInvoices.*.number': { en: 'corrected invoice number', pl: 'numer faktury korygowanej' },
+  'correction.correctedInvoices.*.issuedOutsideKsef': { en: '"issued outside KSeF" mark', pl: 'oznaczenie "wystawiona poza KSeF"' },
+  'correction.reason': { en: 'correction reason', pl: 'przyczyna korekty' },
   'correction.correctedInvoices.*.ksefNumber': { en: 'corrected invoice KSeF number', pl: 'numer KSeF faktury korygowanej' },
   advanceInvoices: { en: 'advance invoices', pl: 'faktury zaliczkowe' },
+  'advanceInvoices.*': { en: 'advance invoice', pl: 'faktura zaliczkowa' },
+  'advanceInvoices.*.number': { en: 'advance invoice number', pl: 'numer faktury zaliczkowej' },
   'advanceInvoices.*.ksefNumber': { en: 'advance invoice KSeF number', pl: 'numer KSeF faktury zaliczkowej' },
+  'advanceInvoices.*.issuedOutsideKsef': { en: '"issued outside KSeF" mark of the advance invoice', pl: 'oznaczenie "wystawiona poza KSeF" faktury zaliczkowej' },
+  'notes.*.key': { en: 'additional note key', pl: 'klucz dodatkowego opisu' },
+  'notes.*.value': { en: 'additional note value', pl: 'wartość dodatkowego opisu' },
+  'payment.method': { en: 'payment method', pl: 'forma płatności' },
   payment: { en: 'payment', pl: 'płatność' },
   'payment.dueDate': { en: 'payment due date', pl: 'termin płatności' },
   'payment.paidOn': { en: 'payment date', pl: 'data zapłaty' },
@@ -61,12 +76,13 @@ export function fieldLabel(path: IssuePath): LocalizedMessage {
   const key = path.map((p) => (typeof p === 'number' ? '*' : p)).join('.');
   const direct = LABELS[key];
   const lineIdx = path[0] === 'lines' && typeof path[1] === 'number' ? path[1] + 1 : undefined;
-  const refIdx = path[1] === 'correctedInvoices' && typeof path[2] === 'number' ? path[2] + 1 : undefined;
   const base = direct ?? { en: dottedField(path), pl: dottedField(path) };
   if (lineIdx !== undefined) {
     if (path.length === 2) return { en: `line ${lineIdx}`, pl: `pozycja ${lineIdx}` };
     return { en: `line ${lineIdx} — ${base.en}`, pl: `pozycja ${lineIdx} — ${base.pl}` };
   }
-  if (refIdx !== undefined && path.length > 3) return { en: `${base.en} (#${refIdx})`, pl: `${base.pl} (nr ${refIdx})` };
+  // Other lists (corrected invoices, advances, notes): say which entry when we have a real label.
+  const idx = path.find((p): p is number => typeof p === 'number');
+  if (direct && idx !== undefined) return { en: `${base.en} (#${idx + 1})`, pl: `${base.pl} (nr ${idx + 1})` };
   return base;
 }

@@ -14,6 +14,7 @@ import {
   VatDictionaryError,
   type ValidationIssue,
 } from '../../domain/validation';
+import { fieldLabel } from '../../domain/validation/labels';
 import { fixtureInput, TODAY } from '../fixtures/invoices/load';
 
 const pairs = (issues: ValidationIssue[]) => issues.map((i) => [i.code, i.path]);
@@ -144,6 +145,20 @@ describe('per-source-system VAT dictionary', () => {
     expect(bad.valid).toBe(false);
     expect(pairs(bad.issues)).toEqual([['VAT_CODE_UNMAPPED', ['lines', 1, 'vatRate']]]);
     expect(bad.invoice).toBeUndefined();
+  });
+});
+
+describe('field labels', () => {
+  it.each([
+    [['lines', 2, 'vatRate'], 'line 3 — VAT rate', 'pozycja 3 — stawka VAT'],
+    [['lines', 0], 'line 1', 'pozycja 1'],
+    [['advanceInvoices', 1, 'ksefNumber'], 'advance invoice KSeF number (#2)', 'numer KSeF faktury zaliczkowej (nr 2)'],
+    [['correction', 'correctedInvoices', 0, 'issueDate'], 'corrected invoice issue date (#1)', 'data wystawienia faktury korygowanej (nr 1)'],
+    [['seller', 'nip'], 'seller NIP', 'NIP sprzedawcy'],
+    [['somethingNew', 3], 'somethingNew.3', 'somethingNew.3'],
+    [[], 'invoice', 'faktura'],
+  ])('%j', (path, en, pl) => {
+    expect(fieldLabel(path as (string | number)[])).toEqual({ en, pl });
   });
 });
 
