@@ -1,11 +1,11 @@
 import type { Logger } from '../config/logger';
 import { contentHash } from '../domain/identity';
-import { InvoiceSchema, type Invoice } from '../domain/invoice';
+import type { Invoice } from '../domain/invoice';
 import type { StatusProjection } from '../domain/lifecycle';
 import { toGrosze } from '../domain/money';
 import { grossTotal } from '../domain/totals';
-import { Fa3BuildError, buildFa3Xml } from '../fa3/build';
-import { validateFa3Xml } from '../fa3/xsd';
+import { buildFa3Xml } from '../fa3/build';
+import { validateInvoiceInput, type CounterpartyLookup, type ValidationIssue, type VatDictionary } from '../domain/validation';
 import type { PrismaClient } from '../prisma/client';
 import { appendAudit, applyStatusProjection, recordCorrectedData, type AuditEntry } from '../prisma/invoice-registry';
 import { isFinalInvoiceStatus } from '../ksef-client';
@@ -19,14 +19,9 @@ export interface ActivityDeps {
   alerting?: Alerting;
   /** Gross amount (PLN) at or above which an approver must release the invoice; null = never. */
   approvalThresholdGross: string | null;
-}
-
-export interface ValidationIssue {
-  code: string;
-  path: (string | number)[];
-  field: string;
-  message: { en: string; pl: string };
-  severity: 'error' | 'warning';
+  /** Per-source-system VAT code dictionary (KSEF_VAT_DICTIONARY). */
+  vatDictionary?: VatDictionary;
+  counterparties?: CounterpartyLookup;
 }
 
 export type ValidationOutcome =
@@ -53,48 +48,22 @@ export function createActivities(deps: ActivityDeps) {
      * Also renders the XML that will be sent, so what was validated is exactly what goes to KSeF.
      */
     async validateInvoice({ invoice: raw, generatedAt }: { invoice: unknown; generatedAt: string }): Promise<ValidationOutcome> {
-      const parsed = InvoiceSchema.safeParse(raw);
-      if (!parsed.success) {
-        return {
-          valid: false,
-          issues: parsed.error.issues.map((i) => ({
-            code: `SCHEMA_${i.code.toUpperCase()}`,
-            path: i.path as (string | number)[],
-            field: i.path.join('.'),
-            message: { en: i.message, pl: i.message },
-            severity: 'error' as const,
-          })),
-        };
-      }
-      const invoice = parsed.data;
+      const today = warsawDate(new Date());
+      const checked = await validateInvoiceInput(raw, {
+        today,
+        vatDictionary: deps.vatDictionary,
+        counterparties: deps.counterparties,
+        xsd: { generatedAt: new Date(generatedAt) },
+      });
+      const errors = checked.issues.filter((i) => i.severity === 'error');
+      if (errors.length > 0 || !checked.invoice) return { valid: false, issues: checked.issues };
+      const invoice = checked.invoice;
       // DataWytworzeniaFa is the submission time carried by the workflow, not the clock, so a re-send
       // after a lost response produces byte-identical XML (same hash) that KSeF recognises as ours.
-      let xml: string;
-      try {
-        xml = buildFa3Xml(invoice, { generatedAt: new Date(generatedAt) });
-      } catch (error) {
-        if (!(error instanceof Fa3BuildError)) throw error;
-        return {
-          valid: false,
-          issues: [{ code: error.code, path: [], field: '', message: { en: error.message, pl: error.message }, severity: 'error' }],
-        };
-      }
-      const xsd = await validateFa3Xml(xml);
-      if (!xsd.valid) {
-        return {
-          valid: false,
-          issues: xsd.issues.map((i) => ({
-            code: 'XSD_INVALID',
-            path: ['xml'],
-            field: i.line ? `xml:${i.line}` : 'xml',
-            message: { en: i.message, pl: `Niezgodność ze schematem FA(3): ${i.message}` },
-            severity: 'error' as const,
-          })),
-        };
-      }
+      const xml = buildFa3Xml(invoice, { generatedAt: new Date(generatedAt) });
       const gross = invoice.grossAmount ? toGrosze(invoice.grossAmount) : grossTotal(invoice);
       const approvalRequired = deps.approvalThresholdGross !== null && gross >= toGrosze(deps.approvalThresholdGross);
-      return { valid: true, issues: [], invoice, contentHash: contentHash(invoice), xml, approvalRequired };
+      return { valid: true, issues: checked.issues, invoice, contentHash: contentHash(invoice), xml, approvalRequired };
     },
 
     async sendInvoiceToKsef({ sellerNip, xml }: { sellerNip: string; xml: string }) {
@@ -158,3 +127,8 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type LifecycleActivities = ReturnType<typeof createActivities>;
+
+/** The calendar date in Poland: "issue date in the future" is judged on the Polish calendar. */
+function warsawDate(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

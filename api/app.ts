@@ -2,6 +2,7 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../config/logger';
 import type { PrismaClient } from '../prisma/client';
+import type { VatDictionary } from '../domain/validation';
 import type { LifecycleSettings } from '../workflows/contracts';
 import { InvoiceService } from './invoice-service';
 import { problemHandler, sendProblem } from './problem';
@@ -17,6 +18,7 @@ export interface ApiDeps {
   temporalUiUrl: string;
   ksefBaseUrl: string;
   lifecycle: LifecycleSettings;
+  vatDictionary?: VatDictionary;
 }
 
 export function createApp(deps: ApiDeps) {
@@ -31,7 +33,7 @@ export function createApp(deps: ApiDeps) {
 
   const service = new InvoiceService(deps.prisma, deps.temporal, deps.taskQueue, deps.lifecycle);
   app.use(healthRoutes({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, ksefBaseUrl: deps.ksefBaseUrl }));
-  app.use('/api/v1/invoices', invoiceRoutes({ prisma: deps.prisma, service, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
+  app.use('/api/v1/invoices', invoiceRoutes({ prisma: deps.prisma, validation: { vatDictionary: deps.vatDictionary }, service, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
   app.use((req, res) => sendProblem(res, 404, 'ROUTE_NOT_FOUND', 'Not found', `${req.method} ${req.path} is not an endpoint of this API.`));
   app.use(problemHandler(deps.logger));
   return app;

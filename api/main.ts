@@ -21,6 +21,7 @@ async function main() {
     temporalUiUrl: config.temporal.uiUrl,
     ksefBaseUrl: config.ksef.baseUrl,
     lifecycle: config.lifecycle,
+    vatDictionary: config.validation.vatDictionary,
   });
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ url: config.api.publicUrl }, 'API listening'));
   let stopping = false;

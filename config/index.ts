@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { vatDictionaryFromEnv } from '../domain/validation';
 
 /**
  * The one place configuration is read (12-factor: everything from the environment, with defaults
@@ -40,6 +41,8 @@ const EnvSchema = z.object({
   KSEF_TOKEN: z.string().min(1).default('local-simulator-token'),
   /** JSON map seller NIP → KSeF token, for installations that send for several companies. */
   KSEF_TOKENS_JSON: z.string().optional(),
+  /** JSON: source system → its own VAT codes → FA(3) rates, e.g. {"erp":{"A":"23","ZW":"zw"}}. */
+  KSEF_VAT_DICTIONARY: z.string().optional(),
   KSEF_STATUS_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
   KSEF_CONFIRM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15 * 60 * 1000),
 
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       confirmTimeoutMs: e.KSEF_CONFIRM_TIMEOUT_MS,
       tokens: parseTokens(e.KSEF_TOKENS_JSON, e.KSEF_TOKEN),
     },
+    validation: { vatDictionary: vatDictionaryFromEnv({ KSEF_VAT_DICTIONARY: e.KSEF_VAT_DICTIONARY }) },
     lifecycle: {
       statusPollIntervalMs: e.KSEF_STATUS_POLL_INTERVAL_MS,
       confirmWatchdogMs: e.KSEF_WATCHDOG_MS,

@@ -23,6 +23,7 @@ async function main() {
       ksef,
       logger,
       approvalThresholdGross: config.lifecycle.approvalThresholdGross,
+      vatDictionary: config.validation.vatDictionary,
       alerting: createAlerting({ prisma, logger, escalationChain: config.alerts.escalationChain, smtp: config.alerts.smtp, publicUrl: config.api.publicUrl }),
     },
     tuning: config.worker,

@@ -1,13 +1,14 @@
 import { Router } from 'express';
-import { InvoiceSchema } from '../../domain/invoice';
+import type { Invoice } from '../../domain/invoice';
+import { validateInvoiceInput, type ValidationContext, type ValidationIssue } from '../../domain/validation';
 import type { PrismaClient } from '../../prisma/client';
 import { findInvoiceById } from '../../prisma/invoice-registry';
 import type { InvoiceService } from '../invoice-service';
 import { ProblemError } from '../problem';
-import { parseOrProblem } from '../validation';
 
 export interface InvoiceRoutesDeps {
   prisma: PrismaClient;
+  validation: Omit<ValidationContext, 'today' | 'xsd'>;
   service: InvoiceService;
   temporalUiUrl: string;
   namespace: string;
@@ -22,7 +23,7 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps): Router {
     if (!req.is('application/json')) {
       throw new ProblemError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send the invoice as application/json.');
     }
-    const invoice = parseOrProblem(InvoiceSchema, req.body, 'invoice');
+    const invoice = await validateSubmission(req.body, deps.validation);
     const result = await deps.service.submit(invoice, 'api');
     res
       .status(result.created ? 202 : 200)
@@ -62,4 +63,28 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * The same rules the workflow applies, at the door: a source system learns at once which field is
+ * wrong. Schema problems are 400, business-rule problems 422; nothing is stored for either.
+ * The XSD step runs in the workflow (it needs the rendered XML and costs ~100 ms).
+ */
+async function validateSubmission(body: unknown, validation: InvoiceRoutesDeps['validation']): Promise<Invoice> {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(new Date());
+  const checked = await validateInvoiceInput(body, { ...validation, today, xsd: false });
+  const errors = checked.issues.filter((i) => i.severity === 'error');
+  if (errors.length === 0 && checked.invoice) return checked.invoice;
+  const schemaOnly = errors.every((i) => i.code.startsWith('SCHEMA_') || !checked.invoice);
+  throw new ProblemError(
+    schemaOnly ? 400 : 422,
+    schemaOnly ? 'VALIDATION_FAILED' : 'BUSINESS_RULES_FAILED',
+    schemaOnly ? 'Invalid request' : 'Invoice breaks validation rules',
+    `The invoice has ${errors.length} problem(s): ${errors.slice(0, 5).map((e) => e.message.en).join('; ')}`,
+    { errors: errors.map(toFieldError), warnings: checked.issues.filter((i) => i.severity === 'warning').map(toFieldError) },
+  );
+}
+
+function toFieldError(issue: ValidationIssue) {
+  return { path: issue.path, field: issue.field || '(body)', code: issue.code, message: issue.message.en, messagePl: issue.message.pl };
 }

@@ -91,12 +91,18 @@ describe('walking skeleton: one invoice end to end on real infrastructure', () =
     const missing = await stack.api('/api/v1/invoices', { body: withoutSeller });
     expect(missing.status).toBe(400);
     expect(missing.body.code).toBe('VALIDATION_FAILED');
-    expect(missing.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'seller', path: ['seller'], message: 'is required' })]));
+    expect(missing.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'seller', path: ['seller'], code: 'SCHEMA_REQUIRED', message: 'Seller: is required.', messagePl: 'Sprzedawca: jest wymagane.' })]));
 
     const badNip = await stack.api('/api/v1/invoices', { body: { ...invoice, seller: { ...invoice.seller, nip: '5260001247' } } });
     expect(badNip.status).toBe(400);
-    expect(badNip.body.errors[0]).toMatchObject({ field: 'seller.nip', path: ['seller', 'nip'] });
+    expect(badNip.body.errors[0]).toMatchObject({ field: 'seller.nip', path: ['seller', 'nip'], code: 'NIP_CHECKSUM' });
     expect(badNip.body.errors[0].message).toContain('NIP');
+
+    // Well-formed but against the rules (line net ≠ quantity × price): 422, also nothing stored.
+    const badTotals = await stack.api('/api/v1/invoices', { body: { ...invoice, lines: [{ ...invoice.lines![0], netAmount: '1499.00' }] } });
+    expect(badTotals.status).toBe(422);
+    expect(badTotals.body.code).toBe('BUSINESS_RULES_FAILED');
+    expect(badTotals.body.errors[0]).toMatchObject({ code: 'LINE_NET_MISMATCH', path: ['lines', 0, 'netAmount'] });
 
     expect(await stack.prisma.invoice.count()).toBe(before);
     // No workflow was started for the refused submission.
