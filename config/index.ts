@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { vatDictionaryFromEnv } from '../domain/validation';
@@ -32,7 +33,15 @@ const EnvSchema = z.object({
   /** When false, `npm start` expects an existing Temporal cluster at TEMPORAL_ADDRESS. */
   TEMPORAL_START_DEV_SERVER: bool(true),
   TEMPORAL_API_KEY: z.string().optional(),
+  /** Same, read from a file (Docker/Kubernetes secret mount) so the key is not in the environment. */
+  TEMPORAL_API_KEY_FILE: z.string().optional(),
   TEMPORAL_TLS: bool(false),
+  /** mTLS client certificate and key (PEM files), e.g. for Temporal Cloud namespaces with certificate auth. */
+  TEMPORAL_TLS_CERT_FILE: z.string().optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().optional(),
+  /** CA of a self-hosted cluster with a private PKI; public CAs need nothing. */
+  TEMPORAL_TLS_CA_FILE: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
 
   KSEF_BASE_URL: z.string().url().default('http://127.0.0.1:3100/v2'),
   /** When false, `npm start` does not start the local simulator (use a real KSeF environment). */
@@ -41,6 +50,8 @@ const EnvSchema = z.object({
   KSEF_TOKEN: z.string().min(1).default('local-simulator-token'),
   /** JSON map seller NIP → KSeF token, for installations that send for several companies. */
   KSEF_TOKENS_JSON: z.string().optional(),
+  /** The same JSON map read from a file (secret mount); takes precedence over KSEF_TOKENS_JSON. */
+  KSEF_TOKENS_FILE: z.string().optional(),
   /** JSON: source system → its own VAT codes → FA(3) rates, e.g. {"erp":{"A":"23","ZW":"zw"}}. */
   KSEF_VAT_DICTIONARY: z.string().optional(),
   KSEF_STATUS_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
@@ -61,7 +72,20 @@ const EnvSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
+  /** host:port of the worker's Prometheus endpoint (SDK metrics); unset = no endpoint. */
+  WORKER_METRICS_BIND: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464').optional(),
+  /** How long a stopping worker lets in-flight activities finish before cancelling them (retried elsewhere). */
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30000),
+  /** Shown in workflow histories; defaults to pid@hostname (unique per replica). */
+  WORKER_IDENTITY: z.string().min(1).optional(),
+  /** Prebuilt workflow bundle (the Docker image builds one) so a worker starts without webpack. */
+  WORKER_WORKFLOW_BUNDLE: z.string().optional(),
+  /** How long a stopping API waits for in-flight requests before closing remaining connections. */
+  API_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(20000),
 });
+
+/** Every environment variable the configuration reads (docs/CONFIGURATION.md is checked against it). */
+export const CONFIG_ENV_VARS = Object.keys(EnvSchema.shape);
 
 export type AppConfig = ReturnType<typeof loadConfig>;
 
@@ -71,11 +95,19 @@ function parseTokens(json: string | undefined, fallback: string): Record<string,
   try {
     parsed = JSON.parse(json);
   } catch {
-    throw new ConfigError('KSEF_TOKENS_JSON is not valid JSON (KSEFOPS_CONFIG_INVALID)');
+    throw new ConfigError('KSEF_TOKENS_JSON / KSEF_TOKENS_FILE is not valid JSON (KSEFOPS_CONFIG_INVALID)');
   }
   const tokens = z.record(z.string().regex(/^\d{10}$|^default$/), z.string().min(1)).safeParse(parsed);
-  if (!tokens.success) throw new ConfigError('KSEF_TOKENS_JSON must map 10-digit NIPs (or "default") to tokens (KSEFOPS_CONFIG_INVALID)');
+  if (!tokens.success) throw new ConfigError('KSEF_TOKENS_JSON / KSEF_TOKENS_FILE must map 10-digit NIPs (or "default") to tokens (KSEFOPS_CONFIG_INVALID)');
   return { default: fallback, ...tokens.data };
+}
+
+function readTokensFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`KSEF_TOKENS_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}) (KSEFOPS_CONFIG_INVALID)`);
+  }
 }
 
 export class ConfigError extends Error {
@@ -103,7 +135,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       uiUrl: e.TEMPORAL_UI_URL,
       startDevServer: e.TEMPORAL_START_DEV_SERVER,
       apiKey: e.TEMPORAL_API_KEY,
+      apiKeyFile: e.TEMPORAL_API_KEY_FILE,
       tls: e.TEMPORAL_TLS,
+      tlsCertFile: e.TEMPORAL_TLS_CERT_FILE,
+      tlsKeyFile: e.TEMPORAL_TLS_KEY_FILE,
+      tlsCaFile: e.TEMPORAL_TLS_CA_FILE,
+      tlsServerName: e.TEMPORAL_TLS_SERVER_NAME,
     },
     ksef: {
       baseUrl: e.KSEF_BASE_URL,
@@ -112,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       token: e.KSEF_TOKEN,
       statusPollIntervalMs: e.KSEF_STATUS_POLL_INTERVAL_MS,
       confirmTimeoutMs: e.KSEF_CONFIRM_TIMEOUT_MS,
-      tokens: parseTokens(e.KSEF_TOKENS_JSON, e.KSEF_TOKEN),
+      tokens: parseTokens(e.KSEF_TOKENS_FILE ? readTokensFile(e.KSEF_TOKENS_FILE) : e.KSEF_TOKENS_JSON, e.KSEF_TOKEN),
     },
     validation: { vatDictionary: vatDictionaryFromEnv({ KSEF_VAT_DICTIONARY: e.KSEF_VAT_DICTIONARY }) },
     lifecycle: {
@@ -132,6 +169,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    },
+    /** Running in production: telemetry, shutdown, identity (kept apart from the SDK tuning knobs above). */
+    ops: {
+      workerMetricsBind: e.WORKER_METRICS_BIND,
+      workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+      workerIdentity: e.WORKER_IDENTITY,
+      workflowBundlePath: e.WORKER_WORKFLOW_BUNDLE,
+      apiShutdownTimeoutMs: e.API_SHUTDOWN_TIMEOUT_MS,
     },
   };
 }
