@@ -8,6 +8,7 @@ import { InvoiceService } from './invoice-service';
 import { problemHandler, sendProblem } from './problem';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes } from './routes/invoices';
+import { mountRegistry } from './registry/mount';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -19,6 +20,8 @@ export interface ApiDeps {
   ksefBaseUrl: string;
   lifecycle: LifecycleSettings;
   vatDictionary?: VatDictionary;
+  /** KSeF token per seller NIP (as the worker's), for UPO downloads. */
+  ksefTokens?: Record<string, string>;
 }
 
 export function createApp(deps: ApiDeps) {
@@ -33,6 +36,7 @@ export function createApp(deps: ApiDeps) {
 
   const service = new InvoiceService(deps.prisma, deps.temporal, deps.taskQueue, deps.lifecycle);
   app.use(healthRoutes({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, ksefBaseUrl: deps.ksefBaseUrl }));
+  mountRegistry(app, deps);
   app.use('/api/v1/invoices', invoiceRoutes({ prisma: deps.prisma, validation: { vatDictionary: deps.vatDictionary }, service, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
   app.use((req, res) => sendProblem(res, 404, 'ROUTE_NOT_FOUND', 'Not found', `${req.method} ${req.path} is not an endpoint of this API.`));
   app.use(problemHandler(deps.logger));

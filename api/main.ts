@@ -20,6 +20,7 @@ async function main() {
     namespace: config.temporal.namespace,
     temporalUiUrl: config.temporal.uiUrl,
     ksefBaseUrl: config.ksef.baseUrl,
+    ksefTokens: config.ksef.tokens,
     lifecycle: config.lifecycle,
     vatDictionary: config.validation.vatDictionary,
   });

@@ -1,0 +1,16 @@
+import type { Express } from 'express';
+import type { ApiDeps } from '../app';
+import { actionRoutes } from '../routes/actions';
+import { registryRoutes } from '../routes/registry';
+import { UpoService } from './upo';
+
+/**
+ * The registry's HTTP surface, mounted by createApp before the submission routes. Reading
+ * (`registryRoutes`) and acting (`actionRoutes`) are separate routers so an auth middleware can
+ * be put in front of each.
+ */
+export function mountRegistry(app: Express, deps: ApiDeps): void {
+  const upo = new UpoService(deps.ksefBaseUrl, deps.ksefTokens ?? { default: 'local-simulator-token' }, deps.logger);
+  app.use('/api/v1/invoices', actionRoutes({ prisma: deps.prisma, temporal: deps.temporal }));
+  app.use('/api/v1/invoices', registryRoutes({ prisma: deps.prisma, temporal: deps.temporal, upo, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
+}

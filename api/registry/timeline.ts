@@ -1,0 +1,52 @@
+import type { Client } from '@temporalio/client';
+import type { PrismaClient } from '../../prisma/client';
+import { getStateQuery, type HumanDecision, type InvoiceWorkflowState } from '../../workflows/contracts';
+
+export interface TimelineEntry {
+  at: string;
+  source: 'audit' | 'workflow';
+  action: string;
+  actor: string;
+  result: string | null;
+  details: unknown;
+}
+
+/** The workflow's own view; null when it cannot answer quickly (no worker, engine down). */
+export async function workflowState(temporal: Client, workflowId: string, timeoutMs = 3000): Promise<InvoiceWorkflowState | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      temporal.workflow.getHandle(workflowId).query(getStateQuery),
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), timeoutMs);
+      }),
+    ]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Every step (audit log, written by the workflow) and every human decision. Decisions normally
+ * have their own audit entry; one the log lacks (e.g. the audit write is still being retried) is
+ * taken from the workflow so the timeline never hides a decision.
+ */
+export async function invoiceTimeline(prisma: PrismaClient, id: string, decisions: HumanDecision[]): Promise<TimelineEntry[]> {
+  const events = await prisma.auditEvent.findMany({ where: { targetType: 'invoice', targetId: id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  const entries: TimelineEntry[] = events.map((e) => ({
+    at: e.at.toISOString(),
+    source: 'audit',
+    action: e.action,
+    actor: e.actor,
+    result: e.result,
+    details: e.details ?? null,
+  }));
+  for (const d of decisions) {
+    const action = `invoice.${d.action}`;
+    const logged = entries.some((e) => e.action === action && e.actor === d.by && Math.abs(Date.parse(e.at) - Date.parse(d.at)) < 60_000);
+    if (!logged) entries.push({ at: d.at, source: 'workflow', action, actor: d.by, result: 'decided', details: d.note ? { note: d.note } : null });
+  }
+  return entries.sort((a, b) => a.at.localeCompare(b.at));
+}
