@@ -6,7 +6,9 @@ import type { VatDictionary } from '../domain/validation';
 import type { LifecycleSettings } from '../workflows/contracts';
 import { InvoiceService } from './invoice-service';
 import { problemHandler, sendProblem } from './problem';
+import { createApiMetrics } from './metrics';
 import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
 import { invoiceRoutes } from './routes/invoices';
 import { mountRegistry } from './registry/mount';
 
@@ -28,6 +30,8 @@ export function createApp(deps: ApiDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '5mb' }));
+  const metrics = createApiMetrics(deps.prisma);
+  app.use(metrics.httpMiddleware);
   app.use((req, res, next) => {
     const started = Date.now();
     res.on('finish', () => deps.logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Date.now() - started }, 'http'));
@@ -35,6 +39,7 @@ export function createApp(deps: ApiDeps) {
   });
 
   const service = new InvoiceService(deps.prisma, deps.temporal, deps.taskQueue, deps.lifecycle);
+  app.use(metricsRoutes(metrics.registry));
   app.use(healthRoutes({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, ksefBaseUrl: deps.ksefBaseUrl }));
   mountRegistry(app, deps);
   app.use('/api/v1/invoices', invoiceRoutes({ prisma: deps.prisma, validation: { vatDictionary: deps.vatDictionary }, service, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));

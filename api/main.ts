@@ -1,6 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
+import { connectTemporalClient } from '../infra/temporal-connection';
 import { createPrismaClient } from '../prisma/client';
 import { createApp } from './app';
 
@@ -10,7 +11,7 @@ async function main() {
   if (!config.database.url) throw new Error('DATABASE_URL is required for the API (KSEFOPS_DATABASE_URL_MISSING)');
   const logger = createLogger('api', config.logLevel);
   const prisma = createPrismaClient(config.database.url);
-  const connection = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls || undefined, apiKey: config.temporal.apiKey });
+  const connection = await connectTemporalClient(config.temporal);
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({
     prisma,
@@ -35,6 +36,13 @@ async function main() {
       await prisma.$disconnect();
       process.exit(0);
     });
+    // Keep-alive sockets with no request in flight would hold close() open until they time out.
+    server.closeIdleConnections();
+    // A request that outlives the grace period is cut; its client retries (submit is idempotent).
+    setTimeout(() => {
+      logger.warn({ timeoutMs: config.ops.apiShutdownTimeoutMs }, 'shutdown grace period over: closing remaining connections');
+      server.closeAllConnections();
+    }, config.ops.apiShutdownTimeoutMs).unref();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

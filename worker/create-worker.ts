@@ -9,6 +9,10 @@ export interface WorkerWiring {
   deps: ActivityDeps;
   /** Tuning knobs (documented in docs/OPERATIONS.md with the figures they gave). */
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
+  /** Shown in workflow histories (WorkflowTaskCompleted, ActivityTaskStarted); SDK default pid@host. */
+  identity?: string;
+  /** In-flight activities get this long to finish after shutdown() before they are cancelled. */
+  shutdownGraceMs?: number;
   /** Prebuilt workflow bundle (tests share one to skip repeated webpack runs). */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -24,5 +28,7 @@ export async function createWorker(w: WorkerWiring): Promise<Worker> {
     activities: createActivities(w.deps),
     ...(w.workflowBundle ? { workflowBundle: w.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...w.tuning,
+    ...(w.identity ? { identity: w.identity } : {}),
+    ...(w.shutdownGraceMs !== undefined ? { shutdownGraceTime: w.shutdownGraceMs } : {}),
   });
 }

@@ -1,19 +1,22 @@
-import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
+import { connectTemporalWorker } from '../infra/temporal-connection';
 import { createPrismaClient } from '../prisma/client';
 import { KsefContexts } from '../activities/ksef-sessions';
 import { createAlerting } from '../activities/alerts';
 import { createWorker } from './create-worker';
+import { activityLogContext } from './log-context';
+import { installWorkerRuntime } from './runtime';
 
 /** Worker process: polls the invoice task queue until SIGINT/SIGTERM, then drains and exits. */
 async function main() {
   const config = loadConfig();
   if (!config.database.url) throw new Error('DATABASE_URL is required for the worker (KSEFOPS_DATABASE_URL_MISSING)');
-  const logger = createLogger('worker', config.logLevel);
+  const logger = createLogger('worker', config.logLevel, { mixin: activityLogContext });
+  installWorkerRuntime(logger, config.ops.workerMetricsBind);
   const prisma = createPrismaClient(config.database.url);
   const ksef = new KsefContexts({ baseUrl: config.ksef.baseUrl, tokens: config.ksef.tokens }, logger.child({ component: 'ksef' }));
-  const connection = await NativeConnection.connect({ address: config.temporal.address, tls: config.temporal.tls || undefined, apiKey: config.temporal.apiKey });
+  const connection = await connectTemporalWorker(config.temporal);
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -27,6 +30,9 @@ async function main() {
       alerting: createAlerting({ prisma, logger, escalationChain: config.alerts.escalationChain, smtp: config.alerts.smtp, publicUrl: config.api.publicUrl }),
     },
     tuning: config.worker,
+    identity: config.ops.workerIdentity,
+    shutdownGraceMs: config.ops.workerShutdownGraceMs,
+    ...(config.ops.workflowBundlePath ? { workflowBundle: { codePath: config.ops.workflowBundlePath } } : {}),
   });
   // Ctrl-C reaches every process of the group and `npm start` then sends SIGTERM too: stop once.
   const stop = () => {
@@ -36,7 +42,7 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker polling');
+  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, identity: worker.options.identity, metrics: config.ops.workerMetricsBind }, 'worker polling');
   await worker.run();
   await ksef.closeAll();
   await connection.close();
