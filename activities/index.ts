@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '../config/logger';
 import { contentHash } from '../domain/identity';
 import type { Invoice } from '../domain/invoice';
@@ -10,6 +11,7 @@ import type { PrismaClient } from '../prisma/client';
 import { appendAudit, applyStatusProjection, recordCorrectedData, type AuditEntry } from '../prisma/invoice-registry';
 import { isFinalInvoiceStatus } from '../ksef-client';
 import { KsefContexts, toActivityFailure } from './ksef-sessions';
+import { createDispatchActivities, type DispatchDeps } from './dispatch';
 import { createAlerting, type AlertRequest, type Alerting } from './alerts';
 
 export interface ActivityDeps {
@@ -22,11 +24,13 @@ export interface ActivityDeps {
   /** Per-source-system VAT code dictionary (KSEF_VAT_DICTIONARY). */
   vatDictionary?: VatDictionary;
   counterparties?: CounterpartyLookup;
+  /** The per-seller KSeF dispatcher's activities (queue, online/batch sends, outcome collection). */
+  dispatch?: DispatchDeps;
 }
 
 export type ValidationOutcome =
   | { valid: false; issues: ValidationIssue[] }
-  | { valid: true; issues: ValidationIssue[]; invoice: Invoice; contentHash: string; xml: string; approvalRequired: boolean };
+  | { valid: true; issues: ValidationIssue[]; invoice: Invoice; contentHash: string; xml: string; invoiceHash: string; approvalRequired: boolean };
 
 export interface KsefInvoiceStatus {
   code: number;
@@ -43,6 +47,8 @@ export function createActivities(deps: ActivityDeps) {
   const alerting = deps.alerting ?? createAlerting({ prisma, logger });
 
   return {
+    ...(deps.dispatch ? createDispatchActivities(deps.dispatch) : missingDispatch()),
+
     /**
      * Validate before sending: the zod model, then FA(3) built and checked against the official XSD.
      * Also renders the XML that will be sent, so what was validated is exactly what goes to KSeF.
@@ -63,23 +69,9 @@ export function createActivities(deps: ActivityDeps) {
       const xml = buildFa3Xml(invoice, { generatedAt: new Date(generatedAt) });
       const gross = invoice.grossAmount ? toGrosze(invoice.grossAmount) : grossTotal(invoice);
       const approvalRequired = deps.approvalThresholdGross !== null && gross >= toGrosze(deps.approvalThresholdGross);
-      return { valid: true, issues: checked.issues, invoice, contentHash: contentHash(invoice), xml, approvalRequired };
-    },
-
-    async sendInvoiceToKsef({ sellerNip, xml }: { sellerNip: string; xml: string }) {
-      try {
-        const session = await ksef.onlineSession(sellerNip);
-        try {
-          const sent = await ksef.client(sellerNip).sendInvoice(session, xml);
-          return { sessionRef: session.referenceNumber, invoiceRef: sent.referenceNumber, invoiceHash: sent.invoiceHash };
-        } catch (error) {
-          // The cached session may have been closed or expired on KSeF's side: open a new one next time.
-          ksef.forgetSession(sellerNip);
-          throw error;
-        }
-      } catch (error) {
-        return toActivityFailure(error);
-      }
+      // KSeF's invoiceHash: SHA-256 (Base64) of the exact bytes sent — how a duplicate is recognised as ours.
+      const invoiceHash = createHash('sha256').update(xml, 'utf8').digest('base64');
+      return { valid: true, issues: checked.issues, invoice, contentHash: contentHash(invoice), xml, invoiceHash, approvalRequired };
     },
 
     async fetchKsefInvoiceStatus(input: { sellerNip: string; sessionRef: string; invoiceRef: string }): Promise<KsefInvoiceStatus> {
@@ -131,4 +123,18 @@ export type LifecycleActivities = ReturnType<typeof createActivities>;
 /** The calendar date in Poland: "issue date in the future" is judged on the Polish calendar. */
 function warsawDate(now: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** A worker without dispatch wiring cannot send; say so loudly instead of failing obscurely. */
+function missingDispatch(): ReturnType<typeof createDispatchActivities> {
+  const refuse = async (): Promise<never> => {
+    throw new Error('KSEFOPS_DISPATCH_NOT_WIRED: this worker was created without dispatch dependencies');
+  };
+  return {
+    enqueueForKsef: refuse,
+    dispatcherSnapshot: refuse,
+    sendQueuedOnline: refuse,
+    sendQueuedBatch: refuse,
+    collectSessionOutcomes: refuse,
+  };
 }

@@ -7,6 +7,8 @@ export interface KsefConnectionSettings {
   /** KSeF token per seller NIP; `default` is used for any NIP not listed (simulator, one-company installs). */
   tokens: Record<string, string>;
   timeoutMs?: number;
+  /** In-process attempts per request (1 = none: the caller counts every request against KSeF's limits). */
+  maxAttempts?: number;
 }
 
 /** How long before `validUntil` an online session is considered used up (avoid sending into a closing session). */
@@ -41,7 +43,7 @@ export class KsefContexts {
         logger: this.logger.child({ sellerNip }),
         // Temporal owns retries across attempts; in-process retries stay short so an activity
         // attempt does not outlive its timeout.
-        retry: { maxAttempts: 2, maxRetryAfterSeconds: 5 },
+        retry: { maxAttempts: this.settings.maxAttempts ?? 2, maxRetryAfterSeconds: 5 },
       });
       this.clients.set(sellerNip, client);
     }
@@ -49,16 +51,21 @@ export class KsefContexts {
   }
 
   async onlineSession(sellerNip: string): Promise<OnlineSessionHandle> {
+    return (await this.onlineSessionWithInfo(sellerNip)).handle;
+  }
+
+  /** Like onlineSession(), and says whether a session was opened (it counts against KSeF's limits). */
+  async onlineSessionWithInfo(sellerNip: string): Promise<{ handle: OnlineSessionHandle; opened: boolean }> {
     const cached = this.sessions.get(sellerNip);
     if (cached) {
       const handle = await cached.catch(() => undefined);
-      if (handle && Date.parse(handle.validUntil) - Date.now() > SESSION_SAFETY_MARGIN_MS) return handle;
+      if (handle && Date.parse(handle.validUntil) - Date.now() > SESSION_SAFETY_MARGIN_MS) return { handle, opened: false };
       this.sessions.delete(sellerNip);
     }
     const opening = this.client(sellerNip).openOnlineSession();
     this.sessions.set(sellerNip, opening);
     opening.catch(() => this.sessions.delete(sellerNip));
-    return opening;
+    return { handle: await opening, opened: true };
   }
 
   forgetSession(sellerNip: string): void {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { vatDictionaryFromEnv } from '../domain/validation';
+import { PUBLISHED_LIMITS, type LimitTable } from '../workflows/rate-budget';
 
 /**
  * The one place configuration is read (12-factor: everything from the environment, with defaults
@@ -69,6 +70,14 @@ const EnvSchema = z.object({
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('ksef-ops@localhost'),
 
+  /** Dispatcher (one per seller context): when to switch to batch sessions, pacing, polling. */
+  DISPATCH_BATCH_MIN_SIZE: z.coerce.number().int().min(1).default(20),
+  DISPATCH_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(10000),
+  DISPATCH_ONLINE_SENDS_PER_SECOND: z.coerce.number().int().min(1).max(10).default(8),
+  DISPATCH_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(2000),
+  /** JSON overrides of KSeF's published limits per endpoint group, e.g. {"onlineSend":{"perHour":100}}. */
+  KSEF_LIMITS_JSON: z.string().optional(),
+
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
@@ -108,6 +117,24 @@ function readTokensFile(file: string): string {
   } catch (error) {
     throw new ConfigError(`KSEF_TOKENS_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}) (KSEFOPS_CONFIG_INVALID)`);
   }
+}
+
+function limitsFrom(json: string | undefined): LimitTable {
+  if (!json) return PUBLISHED_LIMITS;
+  const windowSchema = z.object({ perSecond: z.number().int().min(1), perMinute: z.number().int().min(1), perHour: z.number().int().min(1) }).partial();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new ConfigError('KSEF_LIMITS_JSON is not valid JSON (KSEFOPS_CONFIG_INVALID)');
+  }
+  const overrides = z.record(z.enum(['onlineSend', 'onlineSession', 'batchSession', 'sessionInvoices', 'sessionStatus']), windowSchema).safeParse(parsed);
+  if (!overrides.success) throw new ConfigError('KSEF_LIMITS_JSON must map endpoint groups to {perSecond, perMinute, perHour} (KSEFOPS_CONFIG_INVALID)');
+  const table = structuredClone(PUBLISHED_LIMITS);
+  for (const [group, limits] of Object.entries(overrides.data) as Array<[keyof LimitTable, Partial<LimitTable[keyof LimitTable]>]>) {
+    table[group] = { ...table[group], ...limits };
+  }
+  return table;
 }
 
 export class ConfigError extends Error {
@@ -160,6 +187,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       approvalThresholdGross: e.APPROVAL_THRESHOLD_GROSS ?? null,
       ksefMaxAttempts: e.KSEF_MAX_ATTEMPTS,
       ksefInitialRetryMs: e.KSEF_RETRY_INITIAL_MS,
+    },
+    dispatcher: {
+      limits: limitsFrom(e.KSEF_LIMITS_JSON),
+      batchMinSize: e.DISPATCH_BATCH_MIN_SIZE,
+      maxBatchSize: e.DISPATCH_MAX_BATCH_SIZE,
+      onlineSendsPerSecond: e.DISPATCH_ONLINE_SENDS_PER_SECOND,
+      pollIntervalMs: e.DISPATCH_POLL_INTERVAL_MS,
+      maxHistoryEvents: 5000,
     },
     alerts: {
       escalationChain: e.ALERT_ESCALATION_CHAIN.split(',').map((s) => s.trim()).filter(Boolean),

@@ -16,6 +16,8 @@ export const faultConfigSchema = z
     latencyMs: z.number().int().min(0).optional(),
     /** The next `count` requests never get an answer; with timeoutMs the socket is dropped after that time. */
     hang: z.object({ count: z.number().int().min(0), timeoutMs: z.number().int().min(1).optional() }).optional(),
+    /** The next `count` requests are processed normally but their answer is lost (socket dropped). */
+    loseResponses: z.object({ count: z.number().int().min(0) }).optional(),
     rejectInvoices: z
       .object({
         count: z.number().int().min(0),
@@ -37,6 +39,7 @@ export type RequestFault =
   | { kind: 'hang'; timeoutMs?: number }
   | { kind: 'tooManyRequests'; retryAfterSeconds: number }
   | { kind: 'serverError'; status: number }
+  | { kind: 'loseResponse' }
   | { kind: 'none' };
 
 export interface ForcedRejection {
@@ -101,6 +104,11 @@ export class FaultInjector {
     if (burst && burst.count > 0) {
       burst.count -= 1;
       return { kind: 'tooManyRequests', retryAfterSeconds: burst.retryAfterSeconds };
+    }
+    const lose = this.config.loseResponses;
+    if (lose && lose.count > 0) {
+      lose.count -= 1;
+      return { kind: 'loseResponse' };
     }
     const rate = this.config.serverErrorRate ?? 0;
     if (rate > 0 && this.random() < rate) {

@@ -51,6 +51,16 @@ export function faultInjection(ctx: SimulatorContext) {
             .type('application/problem+json')
             .send(JSON.stringify({ title: 'Internal Server Error', status: fault.status, detail: 'Błąd serwera (symulowany przez /_sim/faults).', traceId: traceId() }));
           return;
+        case 'loseResponse':
+          // The request takes effect; only the answer is lost — the case where a client must not
+          // create a second invoice when it re-sends.
+          ctx.logger.info({ path: req.originalUrl }, 'response will be lost by fault injection');
+          res.writeHead = (() => {
+            req.socket.destroy();
+            return res;
+          }) as typeof res.writeHead;
+          next();
+          return;
         case 'none':
           next();
       }

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
-import { connectTemporalWorker } from '../infra/temporal-connection';
+import { Client } from '@temporalio/client';
+import { connectTemporalClient, connectTemporalWorker } from '../infra/temporal-connection';
 import { createPrismaClient } from '../prisma/client';
 import { KsefContexts } from '../activities/ksef-sessions';
 import { createAlerting } from '../activities/alerts';
@@ -17,6 +18,11 @@ async function main() {
   const prisma = createPrismaClient(config.database.url);
   const ksef = new KsefContexts({ baseUrl: config.ksef.baseUrl, tokens: config.ksef.tokens }, logger.child({ component: 'ksef' }));
   const connection = await connectTemporalWorker(config.temporal);
+  // The dispatcher's activities signal invoice workflows and start dispatchers: they need a client.
+  const clientConnection = await connectTemporalClient(config.temporal);
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  // Separate clients without in-process retries: the dispatcher counts every request it makes.
+  const dispatchKsef = new KsefContexts({ baseUrl: config.ksef.baseUrl, tokens: config.ksef.tokens, maxAttempts: 1 }, logger.child({ component: 'ksef-dispatch' }));
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -27,6 +33,7 @@ async function main() {
       logger,
       approvalThresholdGross: config.lifecycle.approvalThresholdGross,
       vatDictionary: config.validation.vatDictionary,
+      dispatch: { prisma, temporal, taskQueue: config.temporal.taskQueue, ksef: dispatchKsef, logger, dispatcher: config.dispatcher },
       alerting: createAlerting({ prisma, logger, escalationChain: config.alerts.escalationChain, smtp: config.alerts.smtp, publicUrl: config.api.publicUrl }),
     },
     tuning: config.worker,
@@ -45,6 +52,8 @@ async function main() {
   logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, identity: worker.options.identity, metrics: config.ops.workerMetricsBind }, 'worker polling');
   await worker.run();
   await ksef.closeAll();
+  await dispatchKsef.closeAll();
+  await clientConnection.close();
   await connection.close();
   await prisma.$disconnect();
   logger.info('worker stopped');

@@ -3,7 +3,7 @@
  * and the human actions it accepts (updates). Imported by the workflow, the API and the tests, so
  * all three agree by construction.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Invoice } from '../domain/invoice';
 import type { InvoiceStatusName } from '../domain/lifecycle';
 
@@ -105,3 +105,56 @@ export const cancelUpdate = defineUpdate<ActionResult, [ActorInput]>('cancel');
 /** Error type names used as ApplicationFailure types: searchable codes for callers. */
 export const ACTION_NOT_ALLOWED = 'KSEFOPS_ACTION_NOT_ALLOWED';
 export const CORRECTION_INVALID = 'KSEFOPS_CORRECTION_INVALID';
+
+// ---------------------------------------------------------------------------------------------
+// Sending through one dispatcher per KSeF context (seller NIP)
+
+export interface DispatcherSettings {
+  /** Published KSeF limits, or lower ones (tests, shared contexts). */
+  limits: import('./rate-budget').LimitTable;
+  /** A queue at least this long goes out as a batch session instead of online sends. */
+  batchMinSize: number;
+  /** Most invoices one batch session carries (KSeF allows 10 000). */
+  maxBatchSize: number;
+  /** Pace of online sends inside one round (must stay under the per-second limit). */
+  onlineSendsPerSecond: number;
+  /** How often sessions with invoices in flight are checked for final statuses. */
+  pollIntervalMs: number;
+  /** Continue-as-new after this many history events to keep the history small. */
+  maxHistoryEvents: number;
+}
+
+export interface DispatcherInput {
+  sellerNip: string;
+  settings: DispatcherSettings;
+  /** Carried over continue-as-new: requests already spent in the current windows. */
+  usage?: import('./rate-budget').UsageLog;
+}
+
+/** The invoice's XML reached KSeF (online: its reference is known; batch: only the session). */
+export interface KsefSentSignal {
+  dispatchId: string;
+  sessionRef: string;
+  invoiceRef: string | null;
+  mode: 'ONLINE' | 'BATCH';
+}
+
+/** Final word from KSeF on one dispatched invoice, or a failure to get it there. */
+export interface KsefOutcomeSignal {
+  dispatchId: string;
+  sessionRef: string | null;
+  invoiceRef: string | null;
+  code: number | null;
+  description: string;
+  details: string[];
+  ksefNumber: string | null;
+  originalKsefNumber: string | null;
+  /** Set when the invoice never got a KSeF status (e.g. retries exhausted, KSeF refused the request). */
+  failure: { code: string; reason: string } | null;
+}
+
+export const DISPATCHER_WORKFLOW_PREFIX = 'ksef-dispatcher-';
+export const wakeDispatcherSignal = defineSignal('wake');
+export const ksefSentSignal = defineSignal<[KsefSentSignal]>('ksefSent');
+export const ksefOutcomeSignal = defineSignal<[KsefOutcomeSignal]>('ksefOutcome');
+export const dispatcherStateQuery = defineQuery<{ sellerNip: string; usage: import('./rate-budget').UsageLog; rounds: number }>('dispatcherState');

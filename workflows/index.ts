@@ -1,2 +1,3 @@
 // The worker bundles this file: every workflow type the product runs is exported here.
 export { invoiceLifecycleWorkflow } from './invoice-lifecycle';
+export { ksefDispatcherWorkflow } from './dispatcher';

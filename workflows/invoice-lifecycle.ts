@@ -28,6 +28,8 @@ import {
   correctDataUpdate,
   forceRetryUpdate,
   getStateQuery,
+  ksefOutcomeSignal,
+  ksefSentSignal,
   rejectApprovalUpdate,
   requestManualExceptionUpdate,
   type ActionResult,
@@ -35,6 +37,8 @@ import {
   type HumanDecision,
   type InvoiceWorkflowInput,
   type InvoiceWorkflowState,
+  type KsefOutcomeSignal,
+  type KsefSentSignal,
 } from './contracts';
 
 type HumanOutcome = 'retry' | 'corrected' | 'manual-exception' | 'cancel';
@@ -119,7 +123,20 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     });
   }
 
+  // The dispatcher reports on the current attempt only; anything about an older one is ignored.
+  let currentDispatch: string | null = null;
+  let sentNotice: KsefSentSignal | null = null;
+  let outcome: KsefOutcomeSignal | null = null;
+  const pendingSent = (): KsefSentSignal | null => sentNotice;
+  const pendingResult = (): KsefOutcomeSignal | null => outcome;
+
   setHandler(getStateQuery, () => state);
+  setHandler(ksefSentSignal, (notice) => {
+    if (notice.dispatchId === currentDispatch) sentNotice = notice;
+  });
+  setHandler(ksefOutcomeSignal, (result) => {
+    if (result.dispatchId === currentDispatch) outcome = result;
+  });
 
   setHandler(
     approveUpdate,
@@ -322,14 +339,26 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     return approvalOutcome === 'approved';
   }
 
-  /** Confirm: poll KSeF until the invoice has a final status; the watchdog alerts but never gives up. */
-  async function confirm(sessionRef: string, invoiceRef: string) {
-    const watchdogAt = Date.now() + settings.confirmWatchdogMs;
+  /**
+   * Confirm: wait for the dispatcher's word on this attempt. The watchdog alerts when no final status
+   * arrives in time and re-checks KSeF directly; nothing waits silently.
+   */
+  async function awaitKsefOutcome(): Promise<KsefOutcomeSignal> {
+    let projectedSent = false;
     let watchdogFired = false;
     for (;;) {
-      const status = await ksef.fetchKsefInvoiceStatus({ sellerNip: invoice.seller.nip, sessionRef, invoiceRef });
-      if (status.final) return status;
-      if (!watchdogFired && Date.now() >= watchdogAt) {
+      const arrived = await condition(() => pendingResult() !== null || (pendingSent() !== null && !projectedSent), settings.confirmWatchdogMs);
+      const notice = pendingSent();
+      if (notice && !projectedSent) {
+        projectedSent = true;
+        await moveTo('SENT', 'confirm', { sessionRef: notice.sessionRef, invoiceRef: notice.invoiceRef });
+        await audit('invoice.send', 'sent', 'system', { sessionRef: notice.sessionRef, invoiceRef: notice.invoiceRef, mode: notice.mode, attempt: state.attempt });
+      }
+      const result = pendingResult();
+      if (result) return result;
+      if (arrived) continue;
+      // Watchdog: past the configured time without a final status.
+      if (!watchdogFired) {
         watchdogFired = true;
         await local.raiseAlert({
           kind: 'stuck-processing',
@@ -337,13 +366,18 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
           invoiceNumber: invoice.invoiceNumber,
           sellerNip: invoice.seller.nip,
           sourceSystem: invoice.sourceSystem,
-          errorCode: `KSEF_${status.code}`,
-          reason: `No final KSeF status after ${Math.round(settings.confirmWatchdogMs / 1000)} s (last: ${status.code} ${status.description})`,
+          errorCode: notice ? 'KSEF_NO_FINAL_STATUS' : 'KSEF_NOT_SENT',
+          reason: `No final KSeF status ${Math.round(settings.confirmWatchdogMs / 1000)} s after queueing (${state.status})`,
           escalationLevel: 0,
         });
-        await audit('invoice.watchdog', 'stuck-processing', 'system', { code: status.code });
+        await audit('invoice.watchdog', notice ? 'stuck-processing' : 'stuck-queued', 'system');
       }
-      await sleep(settings.statusPollIntervalMs);
+      if (notice?.invoiceRef) {
+        const status = await ksef.fetchKsefInvoiceStatus({ sellerNip: invoice.seller.nip, sessionRef: notice.sessionRef, invoiceRef: notice.invoiceRef });
+        if (status.final) {
+          return { ...status, dispatchId: notice.dispatchId, sessionRef: notice.sessionRef, invoiceRef: notice.invoiceRef, failure: null };
+        }
+      }
     }
   }
 
@@ -377,30 +411,30 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       approved = true;
     }
 
-    // Send
+    // Send: queue the XML with the seller's dispatcher, which owns KSeF's limits.
     state.attempt += 1;
-    await moveTo('SENDING', 'send', { lastError: null, nextAction: null });
-    let sent;
-    try {
-      sent = await ksef.sendInvoiceToKsef({ sellerNip: invoice.seller.nip, xml: check.xml });
-    } catch (err) {
-      const outcome = await triage('NEEDS_FIX', failureInfo(err, 'KSEF_SEND_FAILED'));
-      if (await closeIfFinal(outcome)) return state;
-      continue;
-    }
-    await moveTo('SENT', 'confirm', { sessionRef: sent.sessionRef, invoiceRef: sent.invoiceRef, invoiceHash: sent.invoiceHash });
-    await audit('invoice.send', 'sent', 'system', { sessionRef: sent.sessionRef, invoiceRef: sent.invoiceRef, attempt: state.attempt });
+    currentDispatch = `${input.registryId}:${state.attempt}`;
+    sentNotice = null;
+    outcome = null;
+    await moveTo('SENDING', 'send', { lastError: null, nextAction: null, sessionRef: null, invoiceRef: null, invoiceHash: check.invoiceHash });
+    await local.enqueueForKsef({
+      registryId: input.registryId,
+      workflowId: workflowInfo().workflowId,
+      sellerNip: invoice.seller.nip,
+      dispatchId: currentDispatch,
+      xml: check.xml,
+      invoiceHash: check.invoiceHash,
+    });
 
     // Confirm
-    let status;
-    try {
-      status = await confirm(sent.sessionRef, sent.invoiceRef);
-    } catch (err) {
-      const outcome = await triage('NEEDS_FIX', failureInfo(err, 'KSEF_STATUS_FAILED'));
-      if (await closeIfFinal(outcome)) return state;
+    const status = await awaitKsefOutcome();
+    if (status.failure) {
+      const next = await triage('NEEDS_FIX', { code: status.failure.code, reason: status.failure.reason });
+      if (await closeIfFinal(next)) return state;
       continue;
     }
-
+    state.sessionRef = status.sessionRef;
+    state.invoiceRef = status.invoiceRef;
     if (status.code === 200 && status.ksefNumber) {
       await accept(status.ksefNumber, 'accepted');
       return state;
@@ -408,17 +442,17 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     // A lost response followed by a re-send comes back as a duplicate of our own invoice: adopt it.
     if (status.code === 440 && status.originalKsefNumber) {
       const originalHash = await ksef.fetchKsefInvoiceHash({ sellerNip: invoice.seller.nip, ksefNumber: status.originalKsefNumber });
-      if (originalHash === sent.invoiceHash) {
+      if (originalHash === check.invoiceHash) {
         await accept(status.originalKsefNumber, 'adopted-duplicate');
         return state;
       }
     }
-    const outcome = await triage('REJECTED', {
+    const next = await triage('REJECTED', {
       code: `KSEF_${status.code}`,
       reason: status.description + (status.details.length ? ` — ${status.details.join('; ')}` : ''),
       details: status.details,
     });
-    if (await closeIfFinal(outcome)) return state;
+    if (await closeIfFinal(next)) return state;
   }
 
   async function accept(ksefNumber: string, how: string) {

@@ -15,10 +15,22 @@ import { createApp } from '../../api/app';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client';
 import { createKsefSimulator, type KsefSimulator, type KsefSimulatorOptions } from '../../ksef-simulator/app';
 import { createWorker } from '../../worker/create-worker';
-import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from '../../workflows/contracts';
+import { DEFAULT_LIFECYCLE_SETTINGS, type DispatcherSettings, type LifecycleSettings } from '../../workflows/contracts';
+import { PUBLISHED_LIMITS } from '../../workflows/rate-budget';
+
+/** Published limits, faster polling: tests wait for KSeF's answers, never for fixed sleeps. */
+export const TEST_DISPATCHER_SETTINGS: DispatcherSettings = {
+  limits: PUBLISHED_LIMITS,
+  batchMinSize: 20,
+  maxBatchSize: 10000,
+  onlineSendsPerSecond: 8,
+  pollIntervalMs: 200,
+  maxHistoryEvents: 5000,
+};
 
 export interface StackOptions {
   simulator?: KsefSimulatorOptions;
+  dispatcher?: Partial<DispatcherSettings>;
   lifecycle?: Partial<LifecycleSettings>;
   alerting?: Alerting;
 }
@@ -62,6 +74,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const connection = await Connection.connect({ address: env.address });
   const temporal = new Client({ connection });
   const ksef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000 }, silentLogger);
+  const dispatchKsef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000, maxAttempts: 1 }, silentLogger);
+  const dispatcher: DispatcherSettings = { ...TEST_DISPATCHER_SETTINGS, ...options.dispatcher };
   const worker: Worker = await createWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -72,6 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       ksef,
       logger: silentLogger,
       approvalThresholdGross: lifecycle.approvalThresholdGross,
+      dispatch: { prisma, temporal, taskQueue, ksef: dispatchKsef, logger: silentLogger, dispatcher, dispatcherIdPrefix: `ksef-dispatcher-${taskQueue}-` },
       alerting: options.alerting ?? createAlerting({ prisma, logger: silentLogger, escalationChain: ['first-line@example.com', 'manager@example.com'] }),
     },
   });
@@ -117,9 +132,14 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Dispatchers live as long as their seller; this stack's ones end with it.
+      for await (const run of temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+        await temporal.workflow.getHandle(run.workflowId).terminate('test stack stopped').catch(() => undefined);
+      }
       worker.shutdown();
       await workerRun;
       await ksef.closeAll().catch(() => undefined);
+      await dispatchKsef.closeAll().catch(() => undefined);
       await nativeConnection.close();
       await connection.close();
       await prisma.$disconnect();

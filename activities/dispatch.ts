@@ -1,0 +1,258 @@
+/**
+ * Activities of the per-seller KSeF dispatcher. The queue and the payloads live in the
+ * `ksef_documents` table; these activities move invoices from the queue to KSeF (online or batch),
+ * collect final statuses session by session, and report each outcome to its invoice workflow.
+ * Each one reports how many requests of which endpoint group it made, so the dispatcher can keep
+ * the context inside KSeF's limits.
+ */
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
+import { KsefError, isFinalInvoiceStatus, type SessionInvoiceStatusResponse } from '../ksef-client';
+import type { Logger } from '../config/logger';
+import type { PrismaClient } from '../prisma/client';
+import {
+  DISPATCHER_WORKFLOW_PREFIX,
+  ksefOutcomeSignal,
+  ksefSentSignal,
+  wakeDispatcherSignal,
+  type DispatcherSettings,
+  type KsefOutcomeSignal,
+} from '../workflows/contracts';
+import type { EndpointGroup } from '../workflows/rate-budget';
+import type { KsefContexts } from './ksef-sessions';
+
+export interface DispatchDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+  /** Clients without in-process retries: every request must be counted by the dispatcher. */
+  ksef: KsefContexts;
+  logger: Logger;
+  dispatcher: DispatcherSettings;
+  /** Dispatcher workflow ids are `<prefix><seller NIP>`; tests sharing one server use their own prefix. */
+  dispatcherIdPrefix?: string;
+}
+
+export type RequestCounts = Partial<Record<EndpointGroup, number>>;
+
+export interface RoundResult {
+  sent: number;
+  requests: RequestCounts;
+  /** Wall-clock times of the online sends (the per-second window needs them exactly). */
+  sendTimes: number[];
+  /** A transient KSeF failure stopped the round; what was sent stays sent. */
+  transientError: string | null;
+  retryAfterSeconds: number | null;
+}
+
+export interface DispatcherSnapshot {
+  queued: number;
+  sessionsInFlight: Array<{ sessionRef: string; mode: string; waiting: number }>;
+}
+
+export function createDispatchActivities(deps: DispatchDeps) {
+  const { prisma } = deps;
+
+  const signalInvoice = async <T>(workflowId: string, signal: SignalDefinition<[T]>, payload: T) => {
+    try {
+      await deps.temporal.workflow.getHandle(workflowId).signal(signal, payload);
+    } catch (error) {
+      // A closed invoice workflow (cancelled meanwhile) no longer needs the news.
+      if ((error as Error).name !== 'WorkflowNotFoundError') throw error;
+    }
+  };
+
+  const failureOutcome = (dispatchId: string, code: string, reason: string): KsefOutcomeSignal => ({
+    dispatchId,
+    sessionRef: null,
+    invoiceRef: null,
+    code: null,
+    description: reason,
+    details: [],
+    ksefNumber: null,
+    originalKsefNumber: null,
+    failure: { code, reason },
+  });
+
+  return {
+    /**
+     * Put the invoice's XML in its seller's queue and wake (or start) the seller's dispatcher.
+     * Re-enqueueing (retry) replaces the previous attempt's row.
+     */
+    async enqueueForKsef(input: { registryId: string; workflowId: string; sellerNip: string; dispatchId: string; xml: string; invoiceHash: string; offlineMode?: boolean }) {
+      const data = {
+        workflowId: input.workflowId,
+        sellerNip: input.sellerNip,
+        dispatchId: input.dispatchId,
+        xml: input.xml,
+        invoiceHash: input.invoiceHash,
+        offlineMode: input.offlineMode ?? false,
+        queuedAt: new Date(),
+        sendMode: null,
+        sessionRef: null,
+        invoiceRef: null,
+        sentAt: null,
+        finalCode: null,
+        outcomeDeliveredAt: null,
+      };
+      // Idempotent under activity retries: the same dispatchId already queued or sent is left alone.
+      const existing = await prisma.ksefDocument.findUnique({ where: { registryId: input.registryId }, select: { dispatchId: true } });
+      if (existing?.dispatchId !== input.dispatchId) {
+        await prisma.ksefDocument.upsert({ where: { registryId: input.registryId }, create: { registryId: input.registryId, ...data }, update: data });
+      }
+      await deps.temporal.workflow.signalWithStart('ksefDispatcherWorkflow', {
+        workflowId: `${deps.dispatcherIdPrefix ?? DISPATCHER_WORKFLOW_PREFIX}${input.sellerNip}`,
+        taskQueue: deps.taskQueue,
+        args: [{ sellerNip: input.sellerNip, settings: deps.dispatcher }],
+        signal: wakeDispatcherSignal,
+        signalArgs: [],
+      });
+    },
+
+    async dispatcherSnapshot({ sellerNip }: { sellerNip: string }): Promise<DispatcherSnapshot> {
+      const queued = await prisma.ksefDocument.count({ where: { sellerNip, queuedAt: { not: null } } });
+      const inFlight = await prisma.ksefDocument.groupBy({
+        by: ['sessionRef', 'sendMode'],
+        where: { sellerNip, sessionRef: { not: null }, outcomeDeliveredAt: null },
+        _count: { _all: true },
+      });
+      return {
+        queued,
+        sessionsInFlight: inFlight.map((g) => ({ sessionRef: g.sessionRef as string, mode: g.sendMode ?? 'ONLINE', waiting: g._count._all })),
+      };
+    },
+
+    /** Send up to `max` queued invoices through the (reused) online session, paced per second. */
+    async sendQueuedOnline({ sellerNip, max }: { sellerNip: string; max: number }): Promise<RoundResult> {
+      const result: RoundResult = { sent: 0, requests: {}, sendTimes: [], transientError: null, retryAfterSeconds: null };
+      const docs = await prisma.ksefDocument.findMany({ where: { sellerNip, queuedAt: { not: null } }, orderBy: { queuedAt: 'asc' }, take: max });
+      if (docs.length === 0) return result;
+      const client = deps.ksef.client(sellerNip);
+      const gapMs = Math.ceil(1000 / deps.dispatcher.onlineSendsPerSecond);
+      try {
+        const { handle, opened } = await deps.ksef.onlineSessionWithInfo(sellerNip);
+        if (opened) result.requests.onlineSession = 1;
+        let last = 0;
+        for (const doc of docs) {
+          const wait = last + gapMs - Date.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          last = Date.now();
+          result.requests.onlineSend = (result.requests.onlineSend ?? 0) + 1;
+          result.sendTimes.push(last);
+          try {
+            const sent = await client.sendInvoice(handle, doc.xml, { offlineMode: doc.offlineMode });
+            await prisma.ksefDocument.update({
+              where: { registryId: doc.registryId },
+              data: { queuedAt: null, sendMode: 'ONLINE', sessionRef: handle.referenceNumber, invoiceRef: sent.referenceNumber, sentAt: new Date() },
+            });
+            result.sent += 1;
+            await signalInvoice(doc.workflowId, ksefSentSignal, { dispatchId: doc.dispatchId, sessionRef: handle.referenceNumber, invoiceRef: sent.referenceNumber, mode: 'ONLINE' }); 
+          } catch (error) {
+            if (error instanceof KsefError && !error.retryable) {
+              // KSeF refused this request for this invoice (e.g. 21405): it goes to triage, the queue moves on.
+              await prisma.ksefDocument.update({ where: { registryId: doc.registryId }, data: { queuedAt: null } });
+              await signalInvoice(doc.workflowId, ksefOutcomeSignal, failureOutcome(doc.dispatchId, error.code, error.message)); 
+              continue;
+            }
+            throw error;
+          }
+          Context.current().heartbeat(result.sent);
+        }
+      } catch (error) {
+        if (!(error instanceof KsefError)) throw error;
+        deps.ksef.forgetSession(sellerNip);
+        result.transientError = `${error.code}: ${error.message}`;
+        result.retryAfterSeconds = 'retryAfterSeconds' in error ? ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? null) : null;
+      }
+      return result;
+    },
+
+    /** Send up to `max` queued invoices in one batch session (zip, encrypted parts, close). */
+    async sendQueuedBatch({ sellerNip, max }: { sellerNip: string; max: number }): Promise<RoundResult> {
+      const result: RoundResult = { sent: 0, requests: {}, sendTimes: [], transientError: null, retryAfterSeconds: null };
+      const docs = await prisma.ksefDocument.findMany({
+        where: { sellerNip, queuedAt: { not: null }, offlineMode: false },
+        orderBy: { queuedAt: 'asc' },
+        take: max,
+      });
+      if (docs.length === 0) return result;
+      try {
+        // open + close of the batch session; part uploads are not rate-limited
+        result.requests.batchSession = 2;
+        const batch = await deps.ksef.client(sellerNip).sendBatch(docs.map((d) => ({ fileName: `${d.registryId}.xml`, xml: d.xml })));
+        const sentAt = new Date();
+        await prisma.ksefDocument.updateMany({
+          where: { registryId: { in: docs.map((d) => d.registryId) } },
+          data: { queuedAt: null, sendMode: 'BATCH', sessionRef: batch.referenceNumber, sentAt },
+        });
+        result.sent = docs.length;
+        for (const doc of docs) {
+          await signalInvoice(doc.workflowId, ksefSentSignal, { dispatchId: doc.dispatchId, sessionRef: batch.referenceNumber, invoiceRef: null, mode: 'BATCH' }); 
+        }
+      } catch (error) {
+        if (!(error instanceof KsefError)) throw error;
+        result.transientError = `${error.code}: ${error.message}`;
+        result.retryAfterSeconds = 'retryAfterSeconds' in error ? ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? null) : null;
+      }
+      return result;
+    },
+
+    /**
+     * Check one session: its status (cheap), then — only when something finished — the list of its
+     * invoices, and report every new final status to the invoice's workflow.
+     */
+    async collectSessionOutcomes({ sellerNip, sessionRef, knownFinished }: { sellerNip: string; sessionRef: string; knownFinished: number }) {
+      const requests: RequestCounts = { sessionStatus: 1 };
+      const client = deps.ksef.client(sellerNip);
+      try {
+        const status = await client.getSessionStatus(sessionRef);
+        const finished = (status.successfulInvoiceCount ?? 0) + (status.failedInvoiceCount ?? 0);
+        if (finished <= knownFinished) return { requests, finished, delivered: 0, transientError: null as string | null };
+        const waiting = await prisma.ksefDocument.findMany({ where: { sessionRef, outcomeDeliveredAt: null } });
+        const byRef = new Map(waiting.filter((d) => d.invoiceRef).map((d) => [d.invoiceRef as string, d]));
+        const byFile = new Map(waiting.map((d) => [`${d.registryId}.xml`, d]));
+        let delivered = 0;
+        let continuationToken: string | undefined;
+        do {
+          requests.sessionInvoices = (requests.sessionInvoices ?? 0) + 1;
+          const page = await client.listSessionInvoices(sessionRef, { pageSize: 1000, continuationToken });
+          for (const entry of page.invoices) {
+            if (!isFinalInvoiceStatus(entry.status.code)) continue;
+            const doc = byRef.get(entry.referenceNumber) ?? (entry.invoiceFileName ? byFile.get(entry.invoiceFileName) : undefined);
+            if (!doc) continue;
+            await prisma.ksefDocument.update({
+              where: { registryId: doc.registryId },
+              data: { finalCode: entry.status.code, invoiceRef: entry.referenceNumber, outcomeDeliveredAt: new Date() },
+            });
+            await signalInvoice(doc.workflowId, ksefOutcomeSignal, outcomeOf(doc.dispatchId, sessionRef, entry)); 
+            delivered += 1;
+          }
+          continuationToken = page.continuationToken ?? undefined;
+          Context.current().heartbeat(delivered);
+        } while (continuationToken);
+        return { requests, finished, delivered, transientError: null as string | null };
+      } catch (error) {
+        if (!(error instanceof KsefError)) throw error;
+        return { requests, finished: knownFinished, delivered: 0, transientError: `${error.code}: ${error.message}` };
+      }
+    },
+  };
+}
+
+function outcomeOf(dispatchId: string, sessionRef: string, entry: SessionInvoiceStatusResponse): KsefOutcomeSignal {
+  const extensions = (entry.status.extensions ?? {}) as Record<string, unknown>;
+  return {
+    dispatchId,
+    sessionRef,
+    invoiceRef: entry.referenceNumber,
+    code: entry.status.code,
+    description: entry.status.description,
+    details: entry.status.details ?? [],
+    ksefNumber: entry.ksefNumber ?? null,
+    originalKsefNumber: typeof extensions.originalKsefNumber === 'string' ? extensions.originalKsefNumber : null,
+    failure: null,
+  };
+}
+
+export type DispatchActivities = ReturnType<typeof createDispatchActivities>;
