@@ -13,6 +13,7 @@ import { isFinalInvoiceStatus } from '../ksef-client';
 import { KsefContexts, toActivityFailure } from './ksef-sessions';
 import { createDispatchActivities, type DispatchDeps } from './dispatch';
 import { createAlerting, type AlertRequest, type Alerting } from './alerts';
+import { enqueueStatusWebhooks, statusEventKey } from './webhooks/outbox';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -101,7 +102,11 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async projectStatus({ registryId, projection }: { registryId: string; projection: StatusProjection }): Promise<void> {
-      await applyStatusProjection(prisma, registryId, projection);
+      // Status and its webhook deliveries (outbox) commit together; delivery is the operations sweep's job.
+      await prisma.$transaction(async (tx) => {
+        await applyStatusProjection(tx, registryId, projection);
+        await enqueueStatusWebhooks(tx, registryId, statusEventKey(registryId, projection.status));
+      });
     },
 
     async storeCorrectedData({ registryId, invoice, contentHash: hash }: { registryId: string; invoice: Invoice; contentHash: string }) {

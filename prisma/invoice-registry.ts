@@ -72,7 +72,7 @@ export async function recordCorrectedData(prisma: PrismaClient, id: string, invo
   });
 }
 
-export async function applyStatusProjection(prisma: PrismaClient, id: string, p: StatusProjection): Promise<void> {
+export async function applyStatusProjection(prisma: Pick<PrismaClient, 'invoice'>, id: string, p: StatusProjection): Promise<void> {
   await prisma.invoice.update({
     where: { id },
     data: {

@@ -1,12 +1,16 @@
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { createAlerting } from '../activities/alerts';
+import { createOperationsActivities, type OperationsDeps } from '../activities/operations';
 
 export interface WorkerWiring {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Status-webhook delivery and periodic alert checks (activities of the operations sweep). */
+  operations?: Pick<OperationsDeps, 'webhooks' | 'checks'>;
   /** Tuning knobs (documented in docs/OPERATIONS.md with the figures they gave). */
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
   /** Shown in workflow histories (WorkflowTaskCompleted, ActivityTaskStarted); SDK default pid@host. */
@@ -21,11 +25,13 @@ export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.
 
 /** Wires workflows and activities into one Temporal worker; `worker/main.ts` and the tests both use it. */
 export async function createWorker(w: WorkerWiring): Promise<Worker> {
+  // One alerting for the lifecycle and the sweep, so digests fold what the lifecycle raised.
+  const alerting = w.deps.alerting ?? createAlerting({ prisma: w.deps.prisma, logger: w.deps.logger, scope: w.taskQueue });
   return Worker.create({
     connection: w.connection,
     namespace: w.namespace,
     taskQueue: w.taskQueue,
-    activities: createActivities(w.deps),
+    activities: { ...createActivities({ ...w.deps, alerting }), ...createOperationsActivities({ ...w.deps, ...w.operations, alerting }) },
     ...(w.workflowBundle ? { workflowBundle: w.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...w.tuning,
     ...(w.identity ? { identity: w.identity } : {}),

@@ -29,6 +29,8 @@ export interface AlertingOptions {
 export interface RaiseOptions {
   /** For periodic checks: while the window is open, drop the repeat instead of folding it. */
   suppressWhenThrottled?: boolean;
+  /** Overrides the dedup window (periodic checks repeat less often than invoice alerts). */
+  windowMs?: number;
 }
 
 export interface DigestResult {
@@ -101,7 +103,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
       }
 
       const now = new Date();
-      const first = await claimThrottleWindow(prisma, dedupKey, now, windowMs);
+      const first = await claimThrottleWindow(prisma, dedupKey, now, raiseOptions.windowMs ?? windowMs);
       const target = request.registryId ? { targetType: 'invoice', targetId: request.registryId } : { targetType: 'alert', targetId: dedupKey };
       if (!first && raiseOptions.suppressWhenThrottled) {
         logger.debug({ alert: request.kind, dedupKey }, 'alert suppressed: already raised in this window');

@@ -1,0 +1,117 @@
+import type { Logger } from '../../config/logger';
+import type { PrismaClient } from '../../prisma/client';
+import type { Alerting } from '../alerting';
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signPayload } from './signature';
+
+export interface WebhookDeliverySettings {
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  timeoutMs: number;
+  /** Deliveries taken per sweep. */
+  batchSize: number;
+}
+
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookDeliverySettings = {
+  maxAttempts: 8,
+  initialBackoffMs: 5000,
+  maxBackoffMs: 60 * 60 * 1000,
+  timeoutMs: 10000,
+  batchSize: 50,
+};
+
+export function backoffMs(attempt: number, s: Pick<WebhookDeliverySettings, 'initialBackoffMs' | 'maxBackoffMs'>): number {
+  return Math.min(s.initialBackoffMs * 2 ** Math.max(attempt - 1, 0), s.maxBackoffMs);
+}
+
+/**
+ * Takes due deliveries under a lease (SKIP LOCKED: parallel sweepers never send one twice) and only
+ * the oldest pending one per subscription and invoice, so a receiver sees an invoice's statuses in order.
+ */
+async function claimDue(prisma: PrismaClient, now: Date, leaseMs: number, limit: number): Promise<string[]> {
+  const lease = new Date(now.getTime() + leaseMs);
+  const rows = await prisma.$queryRaw<Array<{ id: string }>>`
+    UPDATE webhook_deliveries d SET "lockedUntil" = ${lease}
+    WHERE d.id IN (
+      SELECT c.id FROM webhook_deliveries c
+      WHERE c.state = 'PENDING' AND c."nextAttemptAt" <= ${now} AND (c."lockedUntil" IS NULL OR c."lockedUntil" < ${now})
+        AND NOT EXISTS (
+          SELECT 1 FROM webhook_deliveries o
+          WHERE o."subscriptionId" = c."subscriptionId" AND o."registryId" = c."registryId" AND o.state = 'PENDING' AND o."createdAt" < c."createdAt")
+      ORDER BY c."nextAttemptAt" LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING d.id::text AS id`;
+  return rows.map((r) => r.id);
+}
+
+export interface DeliveryRound {
+  delivered: number;
+  retried: number;
+  failed: number;
+}
+
+export async function deliverDueWebhooks(deps: { prisma: PrismaClient; logger: Logger; alerting: Alerting }, settings: WebhookDeliverySettings): Promise<DeliveryRound> {
+  const { prisma, logger } = deps;
+  const ids = await claimDue(prisma, new Date(), settings.timeoutMs * 2, settings.batchSize);
+  const round: DeliveryRound = { delivered: 0, retried: 0, failed: 0 };
+  if (ids.length === 0) return round;
+  const deliveries = await prisma.webhookDelivery.findMany({ where: { id: { in: ids } }, include: { subscription: true } });
+  await Promise.all(
+    deliveries.map(async (d) => {
+      const body = JSON.stringify(d.payload);
+      const timestamp = Math.floor(Date.now() / 1000);
+      let statusCode: number | null = null;
+      let error: string | null = null;
+      try {
+        const response = await fetch(d.subscription.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [TIMESTAMP_HEADER]: String(timestamp),
+            [SIGNATURE_HEADER]: signPayload(d.subscription.secret, timestamp, body),
+            [DELIVERY_HEADER]: d.id,
+            [EVENT_HEADER]: 'invoice.status',
+          },
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(settings.timeoutMs),
+        });
+        statusCode = response.status;
+        await response.body?.cancel().catch(() => undefined);
+        if (!response.ok) error = `receiver answered ${response.status}`;
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      const attempts = d.attempts + 1;
+      if (!error) {
+        round.delivered += 1;
+        await prisma.webhookDelivery.update({ where: { id: d.id }, data: { state: 'DELIVERED', attempts, deliveredAt: new Date(), lastStatusCode: statusCode, lastError: null, lockedUntil: null } });
+        return;
+      }
+      if (attempts >= settings.maxAttempts) {
+        round.failed += 1;
+        await prisma.webhookDelivery.update({ where: { id: d.id }, data: { state: 'FAILED', attempts, lastStatusCode: statusCode, lastError: error, lockedUntil: null } });
+        const payload = d.payload as { invoice?: { invoiceNumber?: string; sellerNip?: string } };
+        await deps.alerting.raise({
+          kind: 'retries-exhausted',
+          registryId: d.registryId,
+          invoiceNumber: payload.invoice?.invoiceNumber ?? null,
+          sellerNip: payload.invoice?.sellerNip ?? null,
+          sourceSystem: d.subscription.sourceSystem,
+          errorCode: 'WEBHOOK_DELIVERY_FAILED',
+          reason: `Status webhook ${d.id} to ${d.subscription.url} failed ${attempts} times; last error: ${error}`,
+          escalationLevel: 0,
+          details: { deliveryId: d.id, subscriptionId: d.subscriptionId },
+        });
+        return;
+      }
+      round.retried += 1;
+      logger.info({ deliveryId: d.id, attempts, error }, 'status webhook failed; will retry');
+      await prisma.webhookDelivery.update({
+        where: { id: d.id },
+        data: { attempts, lastStatusCode: statusCode, lastError: error, lockedUntil: null, nextAttemptAt: new Date(Date.now() + backoffMs(attempts, settings)) },
+      });
+    }),
+  );
+  return round;
+}
