@@ -75,6 +75,18 @@ export function createDispatchActivities(deps: DispatchDeps) {
     failure: { code, reason },
   });
 
+  /** Count a failed send; at the limit the invoice leaves the queue and goes to triage. */
+  const countFailures = async (docs: Array<{ registryId: string; workflowId: string; dispatchId: string; sendFailures: number }>, reason: string) => {
+    for (const doc of docs) {
+      const failures = doc.sendFailures + 1;
+      const exhausted = failures >= deps.dispatcher.maxSendFailures;
+      await prisma.ksefDocument.update({ where: { registryId: doc.registryId }, data: { sendFailures: failures, ...(exhausted ? { queuedAt: null } : {}) } });
+      if (exhausted) {
+        await signalInvoice(doc.workflowId, ksefOutcomeSignal, failureOutcome(doc.dispatchId, 'KSEF_UNAVAILABLE', `KSeF did not take the invoice after ${failures} attempts (last: ${reason})`));
+      }
+    }
+  };
+
   return {
     /**
      * Put the invoice's XML in its seller's queue and wake (or start) the seller's dispatcher.
@@ -89,6 +101,7 @@ export function createDispatchActivities(deps: DispatchDeps) {
         invoiceHash: input.invoiceHash,
         offlineMode: input.offlineMode ?? false,
         queuedAt: new Date(),
+        sendFailures: 0,
         sendMode: null,
         sessionRef: null,
         invoiceRef: null,
@@ -130,11 +143,13 @@ export function createDispatchActivities(deps: DispatchDeps) {
       if (docs.length === 0) return result;
       const client = deps.ksef.client(sellerNip);
       const gapMs = Math.ceil(1000 / deps.dispatcher.onlineSendsPerSecond);
+      let current: (typeof docs)[number] | undefined;
       try {
         const { handle, opened } = await deps.ksef.onlineSessionWithInfo(sellerNip);
         if (opened) result.requests.onlineSession = 1;
         let last = 0;
         for (const doc of docs) {
+          current = doc;
           const wait = last + gapMs - Date.now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           last = Date.now();
@@ -164,6 +179,8 @@ export function createDispatchActivities(deps: DispatchDeps) {
         deps.ksef.forgetSession(sellerNip);
         result.transientError = `${error.code}: ${error.message}`;
         result.retryAfterSeconds = 'retryAfterSeconds' in error ? ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? null) : null;
+        // The session could not even be opened: every invoice of this round failed to go out.
+        await countFailures(current ? [current] : docs, result.transientError);
       }
       return result;
     },
@@ -194,6 +211,7 @@ export function createDispatchActivities(deps: DispatchDeps) {
         if (!(error instanceof KsefError)) throw error;
         result.transientError = `${error.code}: ${error.message}`;
         result.retryAfterSeconds = 'retryAfterSeconds' in error ? ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? null) : null;
+        await countFailures(docs, result.transientError);
       }
       return result;
     },

@@ -195,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       onlineSendsPerSecond: e.DISPATCH_ONLINE_SENDS_PER_SECOND,
       pollIntervalMs: e.DISPATCH_POLL_INTERVAL_MS,
       maxHistoryEvents: 5000,
+      maxSendFailures: e.KSEF_MAX_ATTEMPTS,
     },
     alerts: {
       escalationChain: e.ALERT_ESCALATION_CHAIN.split(',').map((s) => s.trim()).filter(Boolean),

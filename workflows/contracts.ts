@@ -122,6 +122,8 @@ export interface DispatcherSettings {
   pollIntervalMs: number;
   /** Continue-as-new after this many history events to keep the history small. */
   maxHistoryEvents: number;
+  /** Failed sends of one invoice (KSeF down, 5xx, timeouts) before it goes to triage instead. */
+  maxSendFailures: number;
 }
 
 export interface DispatcherInput {

@@ -26,6 +26,7 @@ export const TEST_DISPATCHER_SETTINGS: DispatcherSettings = {
   onlineSendsPerSecond: 8,
   pollIntervalMs: 200,
   maxHistoryEvents: 5000,
+  maxSendFailures: 3,
 };
 
 export interface StackOptions {
