@@ -16,7 +16,7 @@ async function act(id: string, action: string, body: unknown = {}, actor?: strin
     headers: { 'content-type': 'application/json', ...(actor ? { 'x-actor': actor } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json(), type: response.headers.get('content-type') };
+  return { status: response.status, body: (await response.json()) as any, type: response.headers.get('content-type') };
 }
 
 async function waitForStatus(id: string, status: string) {
