@@ -17,6 +17,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
+import { normalizeNip } from '../domain/nip';
 import type { Invoice } from '../domain/invoice';
 import type { InvoiceStatusName } from '../domain/lifecycle';
 import {
@@ -182,7 +183,7 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
         requireStatus(['NEEDS_FIX', 'REJECTED'], 'submit correction');
         // Identity fields are the workflow id: changing them is a different invoice, not a fix.
         if (
-          corrected?.seller?.nip !== input.invoice.seller.nip ||
+          normalizeNip(String(corrected?.seller?.nip ?? '')) !== input.invoice.seller.nip ||
           corrected?.invoiceNumber !== input.invoice.invoiceNumber ||
           corrected?.sourceSystem !== input.invoice.sourceSystem
         ) {
