@@ -36,10 +36,45 @@ function schemaFiles() {
   return cached;
 }
 
-/** Validate one FA(3) document. */
-export async function validateFa3Xml(xml: string): Promise<XsdResult> {
-  const [result] = await validateFa3XmlBatch([xml]);
-  return result;
+/**
+ * Validate one FA(3) document. Concurrent calls are pooled into one wasm run: each run recompiles
+ * the schema (hundreds of ms), while each extra document in a run costs ~10 ms — measured by
+ * `npm run bench` (docs/BENCHMARKS.md). A lone call waits at most BATCH_WINDOW_MS for company.
+ */
+export function validateFa3Xml(xml: string): Promise<XsdResult> {
+  return new Promise((resolve, reject) => {
+    pending.push({ xml, resolve, reject });
+    if (pending.length >= MAX_BATCH) void flush();
+    else if (!timer) timer = setTimeout(() => void flush(), BATCH_WINDOW_MS);
+  });
+}
+
+const BATCH_WINDOW_MS = 5;
+const MAX_BATCH = 100;
+const MAX_RUNS_IN_FLIGHT = 2;
+let pending: Array<{ xml: string; resolve: (r: XsdResult) => void; reject: (e: unknown) => void }> = [];
+let timer: NodeJS.Timeout | undefined;
+let runsInFlight = 0;
+
+async function flush(): Promise<void> {
+  if (timer) {
+    clearTimeout(timer);
+    timer = undefined;
+  }
+  if (pending.length === 0 || runsInFlight >= MAX_RUNS_IN_FLIGHT) return;
+  const batch = pending.slice(0, MAX_BATCH);
+  pending = pending.slice(batch.length);
+  runsInFlight += 1;
+  try {
+    const results = await validateFa3XmlBatch(batch.map((b) => b.xml));
+    batch.forEach((b, i) => b.resolve(results[i]));
+  } catch (error) {
+    batch.forEach((b) => b.reject(error));
+  } finally {
+    runsInFlight -= 1;
+    // Whatever arrived while this run was busy goes next, without waiting for another window.
+    if (pending.length > 0) void flush();
+  }
 }
 
 /**
