@@ -1,10 +1,12 @@
 import type { Request } from 'express';
+import { principalOf } from './auth/context';
+import { actorIdOf } from './auth/principal';
 
 /**
- * Who is acting. The one place the API decides it, so authentication (issue 7) replaces only this:
- * until then the caller names itself in `X-Actor`.
+ * Who is acting: the authenticated principal (api/auth), as `user:<id>` for people and
+ * `api-key:<public id>` for source systems. This id goes into audit rows and workflow decisions.
  */
 export function actorOf(req: Request): string {
-  const named = req.get('x-actor')?.trim();
-  return named && named.length <= 200 ? named : 'anonymous';
+  const principal = principalOf(req);
+  return principal ? actorIdOf(principal) : 'anonymous';
 }

@@ -11,6 +11,9 @@ import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { invoiceRoutes } from './routes/invoices';
 import { mountRegistry } from './registry/mount';
+import { createAccess } from './access/mount';
+import type { Alerting } from '../activities/alerting';
+import type { AuthSettings } from './auth/routes';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -24,6 +27,10 @@ export interface ApiDeps {
   vatDictionary?: VatDictionary;
   /** KSeF token per seller NIP (as the worker's), for UPO downloads. */
   ksefTokens?: Record<string, string>;
+  /** Alerts raised by the API itself (bus factor after a role change); defaults to log-only. */
+  alerting?: Alerting;
+  auth?: Partial<AuthSettings>;
+  alertFallbackChain?: string[];
 }
 
 export function createApp(deps: ApiDeps) {
@@ -37,6 +44,10 @@ export function createApp(deps: ApiDeps) {
     res.on('finish', () => deps.logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Date.now() - started }, 'http'));
     next();
   });
+  // Authentication and the authorisation matrix before any route (api/auth/route-policy.ts).
+  const access = createAccess(deps);
+  app.use(access.guard);
+  access.mountRoutes(app);
 
   const service = new InvoiceService(deps.prisma, deps.temporal, deps.taskQueue, deps.lifecycle);
   app.use(metricsRoutes(metrics.registry));

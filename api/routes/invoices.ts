@@ -4,6 +4,7 @@ import { validateInvoiceInput, type ValidationContext, type ValidationIssue } fr
 import type { PrismaClient } from '../../prisma/client';
 import { findInvoiceById } from '../../prisma/invoice-registry';
 import type { InvoiceService } from '../invoice-service';
+import { actorOf } from '../actor';
 import { ProblemError } from '../problem';
 
 export interface InvoiceRoutesDeps {
@@ -24,7 +25,7 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps): Router {
       throw new ProblemError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send the invoice as application/json.');
     }
     const invoice = await validateSubmission(req.body, deps.validation);
-    const result = await deps.service.submit(invoice, 'api');
+    const result = await deps.service.submit(invoice, actorOf(req));
     res
       .status(result.created ? 202 : 200)
       .location(`/api/v1/invoices/${result.id}`)

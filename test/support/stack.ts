@@ -9,7 +9,11 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { createAlerting, type Alerting } from '../../activities/alerts';
+import { createAlerting, type Alerting, type AlertingOptions } from '../../activities/alerts';
+import type { OperationsDeps } from '../../activities/operations';
+import { ensureOperationsSweep } from '../../worker/operations-sweep';
+import type { OperationsSweepInput } from '../../workflows/operations-sweep';
+import { createTestAuth, type CallAs, type TestAuth } from './auth';
 import { KsefContexts } from '../../activities/ksef-sessions';
 import { createApp } from '../../api/app';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client';
@@ -34,6 +38,22 @@ export interface StackOptions {
   dispatcher?: Partial<DispatcherSettings>;
   lifecycle?: Partial<LifecycleSettings>;
   alerting?: Alerting;
+  /** Alerting settings (SMTP of a test's mail server, webhook, dedup window); scope = the stack's queue. */
+  alertingOptions?: Partial<Omit<AlertingOptions, 'prisma' | 'logger'>>;
+  /** The operations sweep (webhook delivery, digests, checks): short ticks, digests/checks on demand. */
+  operations?: { sweep?: Partial<OperationsSweepInput> } & Pick<OperationsDeps, 'webhooks' | 'checks'>;
+  /** A database of its own (tests about global facts, e.g. how many admins exist). */
+  databaseUrl?: string;
+}
+
+export interface ApiCall {
+  method?: string;
+  body?: unknown;
+  rawBody?: string;
+  contentType?: string;
+  /** Who calls: default the operator (every role); a role, 'sender-key', 'anonymous', a named person or a token. */
+  as?: CallAs;
+  headers?: Record<string, string>;
 }
 
 export interface TestStack {
@@ -45,7 +65,9 @@ export interface TestStack {
   temporal: Client;
   taskQueue: string;
   lifecycle: LifecycleSettings;
-  api(path: string, init?: { method?: string; body?: unknown; rawBody?: string; contentType?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  api(path: string, init?: ApiCall): Promise<{ status: number; body: any; headers: Headers }>;
+  auth: TestAuth;
+  alerting: Alerting;
   stop(): Promise<void>;
 }
 
@@ -63,7 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const env = testEnv();
   const simulator = createKsefSimulator({ processingDelayMs: 20, ...options.simulator });
   const sim = await simulator.listen(0);
-  const prisma = createPrismaClient(env.databaseUrl, 5);
+  const prisma = createPrismaClient(options.databaseUrl ?? env.databaseUrl, 5);
   const lifecycle: LifecycleSettings = {
     ...DEFAULT_LIFECYCLE_SETTINGS,
     statusPollIntervalMs: 100,
@@ -77,6 +99,10 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const ksef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000 }, silentLogger);
   const dispatchKsef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000, maxAttempts: 1 }, silentLogger);
   const dispatcher: DispatcherSettings = { ...TEST_DISPATCHER_SETTINGS, ...options.dispatcher };
+  const alerting =
+    options.alerting ??
+    createAlerting({ prisma, logger: silentLogger, escalationChain: ['first-line@example.com', 'manager@example.com'], scope: taskQueue, ...options.alertingOptions });
+  const auth = await createTestAuth(prisma);
   const worker: Worker = await createWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -88,8 +114,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       logger: silentLogger,
       approvalThresholdGross: lifecycle.approvalThresholdGross,
       dispatch: { prisma, temporal, taskQueue, ksef: dispatchKsef, logger: silentLogger, dispatcher, dispatcherIdPrefix: `ksef-dispatcher-${taskQueue}-` },
-      alerting: options.alerting ?? createAlerting({ prisma, logger: silentLogger, escalationChain: ['first-line@example.com', 'manager@example.com'] }),
+      alerting,
     },
+    operations: { webhooks: { initialBackoffMs: 200, maxBackoffMs: 1000, timeoutMs: 3000, ...options.operations?.webhooks }, checks: options.operations?.checks },
   });
   const workerRun = worker.run();
   const app = createApp({
@@ -101,7 +128,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     temporalUiUrl: 'http://127.0.0.1:8233',
     ksefBaseUrl: sim.url,
     lifecycle,
+    alerting,
   });
+  await ensureOperationsSweep(temporal, taskQueue, { tickMs: 250, digestEveryMs: 60 * 60 * 1000, checksEveryMs: 60 * 60 * 1000, ...options.operations?.sweep });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -116,10 +145,16 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     temporal,
     taskQueue,
     lifecycle,
+    auth,
+    alerting,
     async api(path, init = {}) {
       const response = await fetch(`${apiUrl}${path}`, {
         method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
-        headers: init.body !== undefined || init.rawBody !== undefined ? { 'content-type': init.contentType ?? 'application/json' } : {},
+        headers: {
+          ...(init.body !== undefined || init.rawBody !== undefined ? { 'content-type': init.contentType ?? 'application/json' } : {}),
+          ...(await auth.headersFor(init.as)),
+          ...init.headers,
+        },
         body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
       });
       const text = await response.text();

@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { ERROR_CLASSES, pickRule, type ErrorClass } from '../../activities/alerting';
+import type { PrismaClient } from '../../prisma/client';
+import { ROLES } from '../../prisma/access-repository';
+import { actorOf } from '../actor';
+import { auditRequest } from '../auth/audit';
+import { ProblemError } from '../problem';
+import { parseOrProblem } from '../validation';
+
+const Recipient = z.string().trim().min(1).max(320);
+const Fields = {
+  sourceSystem: z.string().trim().min(1).max(100).nullable().optional(),
+  sellerNip: z.string().regex(/^\d{10}$/, 'must be 10 digits').nullable().optional(),
+  errorClass: z.enum(ERROR_CLASSES).nullable().optional(),
+  errorCode: z.string().trim().min(1).max(100).nullable().optional(),
+  role: z.enum(ROLES).nullable().optional(),
+  owner: Recipient,
+  escalation: z.array(Recipient).max(10).default([]),
+  webhookUrl: z.url().nullable().optional(),
+  note: z.string().max(1000).nullable().optional(),
+  active: z.boolean().optional(),
+};
+const CreateRule = z.object(Fields).strict();
+const UpdateRule = z.object({ ...Fields, owner: Recipient.optional(), escalation: z.array(Recipient).max(10).optional() }).strict();
+
+/** Admin: the responsibility map — who reacts to what, and who is next when they do not. */
+export function responsibilityRoutes(deps: { prisma: PrismaClient; fallbackChain: string[] }): Router {
+  const { prisma } = deps;
+  const router = Router();
+
+  router.get('/', async (_req, res) => {
+    res.json({ items: await prisma.responsibilityRule.findMany({ orderBy: { createdAt: 'asc' } }), fallback: deps.fallbackChain });
+  });
+
+  /** Who would be told: the rule that wins for these facts, as the alerting resolves it. */
+  router.get('/resolve', async (req, res) => {
+    const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] ? (req.query[k] as string) : null);
+    const errorClass = q('errorClass');
+    if (!errorClass || !ERROR_CLASSES.includes(errorClass as ErrorClass)) {
+      throw new ProblemError(400, 'VALIDATION_FAILED', 'Invalid request', `errorClass must be one of ${ERROR_CLASSES.join(', ')}.`, { errors: [{ path: ['errorClass'], field: 'errorClass', code: 'SCHEMA_INVALID_VALUE', message: `one of ${ERROR_CLASSES.join(', ')}` }] });
+    }
+    const rules = await prisma.responsibilityRule.findMany({ where: { active: true } });
+    const rule = pickRule(rules, { sourceSystem: q('sourceSystem'), sellerNip: q('sellerNip'), errorClasses: [errorClass as ErrorClass], errorCode: q('errorCode') });
+    res.json(rule ? { rule, chain: [rule.owner, ...rule.escalation] } : { rule: null, chain: deps.fallbackChain });
+  });
+
+  router.post('/', async (req, res) => {
+    const body = parseOrProblem(CreateRule, req.body, 'responsibility rule');
+    const rule = await prisma.responsibilityRule.create({ data: { ...body, createdBy: actorOf(req) } });
+    await auditRequest(prisma, req, 'responsibility.create', 'responsibility-rule', rule.id, 'created', { after: rule });
+    res.status(201).json(rule);
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const body = parseOrProblem(UpdateRule, req.body, 'responsibility rule change');
+    const before = await prisma.responsibilityRule.findUnique({ where: { id: req.params.id } }).catch(() => null);
+    if (!before) throw new ProblemError(404, 'KSEFOPS_RULE_NOT_FOUND', 'Not found', `No responsibility rule with id ${req.params.id}.`);
+    const after = await prisma.responsibilityRule.update({ where: { id: before.id }, data: body });
+    await auditRequest(prisma, req, 'responsibility.update', 'responsibility-rule', before.id, 'updated', { before, after });
+    res.json(after);
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const before = await prisma.responsibilityRule.findUnique({ where: { id: req.params.id } }).catch(() => null);
+    if (!before) throw new ProblemError(404, 'KSEFOPS_RULE_NOT_FOUND', 'Not found', `No responsibility rule with id ${req.params.id}.`);
+    await prisma.responsibilityRule.delete({ where: { id: before.id } });
+    await auditRequest(prisma, req, 'responsibility.delete', 'responsibility-rule', before.id, 'deleted', { before });
+    res.status(204).end();
+  });
+
+  return router;
+}

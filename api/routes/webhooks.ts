@@ -1,0 +1,95 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { PrismaClient } from '../../prisma/client';
+import { actorOf } from '../actor';
+import { auditRequest } from '../auth/audit';
+import { newWebhookSecret } from '../auth/tokens';
+import { ProblemError } from '../problem';
+import { parseOrProblem } from '../validation';
+
+const Url = z.url({ protocol: /^https?$/ }).max(2000);
+const CreateSubscription = z.object({ sourceSystem: z.string().trim().min(1).max(100), url: Url }).strict();
+const UpdateSubscription = z.object({ url: Url.optional(), active: z.boolean().optional() }).strict();
+const view = { id: true, sourceSystem: true, url: true, active: true, createdBy: true, createdAt: true, updatedAt: true } as const;
+
+/** Admin: status callbacks per source system, and the delivery log (who got what, when, how often tried). */
+export function webhookRoutes(deps: { prisma: PrismaClient }): Router {
+  const { prisma } = deps;
+  const router = Router();
+  const find = async (id: string) => {
+    const s = await prisma.webhookSubscription.findUnique({ where: { id }, select: view }).catch(() => null);
+    if (!s) throw new ProblemError(404, 'KSEFOPS_WEBHOOK_NOT_FOUND', 'Not found', `No webhook subscription with id ${id}.`);
+    return s;
+  };
+
+  router.get('/', async (_req, res) => {
+    res.json({ items: await prisma.webhookSubscription.findMany({ select: view, orderBy: { createdAt: 'asc' } }) });
+  });
+
+  router.post('/', async (req, res) => {
+    const body = parseOrProblem(CreateSubscription, req.body, 'webhook subscription');
+    const secret = newWebhookSecret();
+    const created = await prisma.webhookSubscription.create({ data: { ...body, secret, createdBy: actorOf(req) }, select: view });
+    await auditRequest(prisma, req, 'webhook.create', 'webhook-subscription', created.id, 'created', { sourceSystem: created.sourceSystem, url: created.url });
+    // The signing secret is shown once, at creation (and at rotation).
+    res.status(201).json({ ...created, secret });
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const body = parseOrProblem(UpdateSubscription, req.body, 'webhook subscription change');
+    const before = await find(req.params.id);
+    const after = await prisma.webhookSubscription.update({ where: { id: before.id }, data: body, select: view });
+    await auditRequest(prisma, req, 'webhook.update', 'webhook-subscription', before.id, 'updated', { before, after });
+    res.json(after);
+  });
+
+  router.post('/:id/rotate-secret', async (req, res) => {
+    const before = await find(req.params.id);
+    const secret = newWebhookSecret();
+    await prisma.webhookSubscription.update({ where: { id: before.id }, data: { secret } });
+    await auditRequest(prisma, req, 'webhook.rotate-secret', 'webhook-subscription', before.id, 'rotated');
+    res.json({ ...before, secret });
+  });
+
+  router.get('/deliveries', async (req, res) => {
+    const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] ? (req.query[k] as string) : undefined);
+    const state = q('state');
+    if (state && !['PENDING', 'DELIVERED', 'FAILED'].includes(state)) throw new ProblemError(400, 'VALIDATION_FAILED', 'Invalid request', 'state must be PENDING, DELIVERED or FAILED.');
+    const limit = Math.min(Math.max(Number(q('limit') ?? 50) || 50, 1), 500);
+    const cursor = q('cursor');
+    const rows = await prisma.webhookDelivery.findMany({
+      where: {
+        state: state as 'PENDING' | 'DELIVERED' | 'FAILED' | undefined,
+        registryId: q('invoiceId'),
+        subscriptionId: q('subscriptionId'),
+        subscription: q('sourceSystem') ? { sourceSystem: q('sourceSystem') } : undefined,
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      include: { subscription: { select: { sourceSystem: true, url: true } } },
+    });
+    const page = rows.slice(0, limit);
+    res.json({
+      items: page.map((d) => ({
+        id: d.id,
+        subscriptionId: d.subscriptionId,
+        sourceSystem: d.subscription.sourceSystem,
+        url: d.subscription.url,
+        invoiceId: d.registryId,
+        status: d.status,
+        state: d.state,
+        attempts: d.attempts,
+        lastStatusCode: d.lastStatusCode,
+        lastError: d.lastError,
+        createdAt: d.createdAt.toISOString(),
+        nextAttemptAt: d.state === 'PENDING' ? d.nextAttemptAt.toISOString() : null,
+        deliveredAt: d.deliveredAt?.toISOString() ?? null,
+        payload: d.payload,
+      })),
+      nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+    });
+  });
+
+  return router;
+}
