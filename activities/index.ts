@@ -3,8 +3,6 @@ import type { Logger } from '../config/logger';
 import { contentHash } from '../domain/identity';
 import type { Invoice } from '../domain/invoice';
 import type { StatusProjection } from '../domain/lifecycle';
-import { toGrosze } from '../domain/money';
-import { grossTotal } from '../domain/totals';
 import { buildFa3Xml } from '../fa3/build';
 import { validateInvoiceInput, type CounterpartyLookup, type ValidationIssue, type VatDictionary } from '../domain/validation';
 import type { PrismaClient } from '../prisma/client';
@@ -14,6 +12,7 @@ import { KsefContexts, toActivityFailure } from './ksef-sessions';
 import { createDispatchActivities, type DispatchDeps } from './dispatch';
 import { createAlerting, type AlertRequest, type Alerting } from './alerts';
 import { enqueueStatusWebhooks, statusEventKey } from './webhooks/outbox';
+import { evaluateApprovalRules, type ApprovalRuleMatch } from './approval-rules';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -31,7 +30,7 @@ export interface ActivityDeps {
 
 export type ValidationOutcome =
   | { valid: false; issues: ValidationIssue[] }
-  | { valid: true; issues: ValidationIssue[]; invoice: Invoice; contentHash: string; xml: string; invoiceHash: string; approvalRequired: boolean };
+  | { valid: true; issues: ValidationIssue[]; invoice: Invoice; contentHash: string; xml: string; invoiceHash: string; approvalRequired: boolean; approvalRule?: ApprovalRuleMatch | null };
 
 export interface KsefInvoiceStatus {
   code: number;
@@ -68,11 +67,11 @@ export function createActivities(deps: ActivityDeps) {
       // DataWytworzeniaFa is the submission time carried by the workflow, not the clock, so a re-send
       // after a lost response produces byte-identical XML (same hash) that KSeF recognises as ours.
       const xml = buildFa3Xml(invoice, { generatedAt: new Date(generatedAt) });
-      const gross = invoice.grossAmount ? toGrosze(invoice.grossAmount) : grossTotal(invoice);
-      const approvalRequired = deps.approvalThresholdGross !== null && gross >= toGrosze(deps.approvalThresholdGross);
+      const approvalRule = await evaluateApprovalRules(prisma, invoice, deps.approvalThresholdGross);
+      const approvalRequired = approvalRule !== null;
       // KSeF's invoiceHash: SHA-256 (Base64) of the exact bytes sent — how a duplicate is recognised as ours.
       const invoiceHash = createHash('sha256').update(xml, 'utf8').digest('base64');
-      return { valid: true, issues: checked.issues, invoice, contentHash: contentHash(invoice), xml, invoiceHash, approvalRequired };
+      return { valid: true, issues: checked.issues, invoice, contentHash: contentHash(invoice), xml, invoiceHash, approvalRequired, approvalRule };
     },
 
     async fetchKsefInvoiceStatus(input: { sellerNip: string; sessionRef: string; invoiceRef: string }): Promise<KsefInvoiceStatus> {
@@ -118,6 +117,14 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async raiseAlert(request: AlertRequest): Promise<{ owner: string }> {
+      // The workflow knows only that approval is needed; the rule that asked for it is recorded here.
+      const registryId = request.registryId;
+      if (request.kind === 'approval-needed' && registryId) {
+        const row = await prisma.invoice.findUnique({ where: { id: registryId }, select: { payload: true } });
+        const rule = row ? await evaluateApprovalRules(prisma, row.payload as unknown as Invoice, deps.approvalThresholdGross) : null;
+        if (rule) request = { ...request, reason: rule.reason };
+        await appendAudit(prisma, { actor: 'system', action: 'invoice.approval-required', targetType: 'invoice', targetId: registryId, result: rule?.name ?? 'unknown-rule', details: { rule } });
+      }
       return alerting.raise(request);
     },
   };
