@@ -7,6 +7,8 @@ export interface TimelineEntry {
   source: 'audit' | 'workflow';
   action: string;
   actor: string;
+  /** The person's name when the actor is a user (`user:<id>`), so finance sees who, not an id. */
+  actorName: string | null;
   result: string | null;
   details: unknown;
 }
@@ -40,13 +42,20 @@ export async function invoiceTimeline(prisma: PrismaClient, id: string, decision
     source: 'audit',
     action: e.action,
     actor: e.actor,
+    actorName: null,
     result: e.result,
     details: e.details ?? null,
   }));
   for (const d of decisions) {
     const action = `invoice.${d.action}`;
     const logged = entries.some((e) => e.action === action && e.actor === d.by && Math.abs(Date.parse(e.at) - Date.parse(d.at)) < 60_000);
-    if (!logged) entries.push({ at: d.at, source: 'workflow', action, actor: d.by, result: 'decided', details: d.note ? { note: d.note } : null });
+    if (!logged) entries.push({ at: d.at, source: 'workflow', action, actor: d.by, actorName: null, result: 'decided', details: d.note ? { note: d.note } : null });
+  }
+  const userIds = [...new Set(entries.map((e) => /^user:([0-9a-f-]{36})$/.exec(e.actor)?.[1]).filter((id): id is string => !!id))];
+  if (userIds.length) {
+    const users = await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } });
+    const names = new Map(users.map((u) => [`user:${u.id}`, u.name]));
+    for (const e of entries) e.actorName = names.get(e.actor) ?? null;
   }
   return entries.sort((a, b) => a.at.localeCompare(b.at));
 }

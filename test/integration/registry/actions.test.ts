@@ -1,4 +1,6 @@
 import { sampleInvoice } from '../../support/invoices';
+import type { RoleName } from '../../../prisma/access-repository';
+import type { CallAs } from '../../support/auth';
 import { eventually, startStack, type TestStack } from '../../support/stack';
 
 let stack: TestStack;
@@ -10,13 +12,14 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function act(id: string, action: string, body: unknown = {}, actor?: string) {
-  const response = await fetch(`${stack.apiUrl}/api/v1/invoices/${id}/actions/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(actor ? { 'x-actor': actor } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as any, type: response.headers.get('content-type') };
+async function act(id: string, action: string, body: unknown = {}, as?: CallAs) {
+  const res = await stack.api(`/api/v1/invoices/${id}/actions/${action}`, { method: 'POST', body, as });
+  return { status: res.status, body: res.body, type: res.headers.get('content-type') };
+}
+
+async function person(name: string, roles: RoleName[]) {
+  const who = await stack.auth.person(name, roles);
+  return { as: { token: who.token } as CallAs, actor: `user:${who.id}` };
 }
 
 async function waitForStatus(id: string, status: string) {
@@ -98,8 +101,9 @@ describe('actions on a rejected invoice', () => {
     expect(wrongTotal.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'grossAmount', path: ['grossAmount'] })]));
     expect(wrongTotal.body.details.length).toBeGreaterThan(0);
 
+    const anna = await person('anna', ['corrector']);
     const corrected = { ...invoice, buyer: { ...invoice.buyer!, name: 'Odbiorca Poprawiony S.A.' } };
-    const ok = await act(id, 'correct', corrected, 'anna.kowalska');
+    const ok = await act(id, 'correct', corrected, anna.as);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ accepted: true });
 
@@ -108,10 +112,11 @@ describe('actions on a rejected invoice', () => {
     expect(done.buyerName).toBe('Odbiorca Poprawiony S.A.');
     expect(done.availableActions).toEqual([]);
     const correction = done.timeline.find((e: { action: string; result: string }) => e.action === 'invoice.correct' && e.result === 'accepted');
-    expect(correction.actor).toBe('anna.kowalska');
+    expect(correction.actor).toBe(anna.actor);
+    expect(correction.actorName).toBe('anna');
     expect(done.timeline.filter((e: { action: string; result: string }) => e.action === 'invoice.correct' && e.result === 'refused')).toHaveLength(1);
 
-    const upo = await fetch(`${stack.apiUrl}/api/v1/invoices/${id}/upo`);
+    const upo = await fetch(`${stack.apiUrl}/api/v1/invoices/${id}/upo`, { headers: await stack.auth.headersFor('monitor') });
     expect(upo.status).toBe(200);
     expect(upo.headers.get('content-type')).toContain('application/xml');
     expect(upo.headers.get('content-disposition')).toContain(`UPO-${done.ksefNumber}.xml`);
@@ -126,35 +131,39 @@ describe('actions on a rejected invoice', () => {
     expect(wrong.body.code).toBe('KSEFOPS_ACTION_NOT_ALLOWED');
     expect(wrong.body.detail).toContain('"approve" is not possible while the invoice is REJECTED');
 
-    const retry = await act(id, 'force-retry', { note: 'KSeF outage over' }, 'jan.nowak');
+    const jan = await person('jan', ['corrector']);
+    const retry = await act(id, 'force-retry', { note: 'KSeF outage over' }, jan.as);
     expect(retry.status).toBe(200);
     const done = await waitForStatus(id, 'ACCEPTED');
-    expect(done.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'invoice.force-retry', actor: 'jan.nowak' })]));
+    expect(done.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'invoice.force-retry', actor: jan.actor })]));
     expect(done.timeline.filter((e: { action: string }) => e.action === 'invoice.send')).toHaveLength(2);
   });
 
   it('manual exception: reason required, four eyes, then closed as MANUAL_EXCEPTION', async () => {
     const { id } = await rejectedInvoice();
-    const noApproval = await act(id, 'approve-manual-exception', {}, 'bob');
+    // Alice may both request and approve (two roles): the workflow itself must still refuse her approving her own request.
+    const alice = await person('alice', ['corrector', 'approver']);
+    const bob = await person('bob', ['approver']);
+    const noApproval = await act(id, 'approve-manual-exception', {}, bob.as);
     expect(noApproval.status).toBe(409);
     expect(noApproval.body.detail).toBe('No manual exception has been requested');
 
-    const noReason = await act(id, 'request-manual-exception', {}, 'alice');
+    const noReason = await act(id, 'request-manual-exception', {}, alice.as);
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0]).toMatchObject({ field: 'reason', path: ['reason'] });
-    const blank = await act(id, 'request-manual-exception', { reason: '   ' }, 'alice');
+    const blank = await act(id, 'request-manual-exception', { reason: '   ' }, alice.as);
     expect(blank.status).toBe(400);
 
-    const requested = await act(id, 'request-manual-exception', { reason: 'Wystawiona poza KSeF w trybie awaryjnym' }, 'alice');
+    const requested = await act(id, 'request-manual-exception', { reason: 'Wystawiona poza KSeF w trybie awaryjnym' }, alice.as);
     expect(requested.status).toBe(200);
     const detail = await stack.api(`/api/v1/invoices/${id}`);
-    expect(detail.body.pendingManualException).toEqual({ requestedBy: 'alice', reason: 'Wystawiona poza KSeF w trybie awaryjnym' });
+    expect(detail.body.pendingManualException).toEqual({ requestedBy: alice.actor, reason: 'Wystawiona poza KSeF w trybie awaryjnym' });
     expect(detail.body.availableActions).toContain('approve-manual-exception');
 
-    const self = await act(id, 'approve-manual-exception', {}, 'alice');
+    const self = await act(id, 'approve-manual-exception', {}, alice.as);
     expect(self.status).toBe(409);
     expect(self.body.detail).toContain('someone other than');
-    const approved = await act(id, 'approve-manual-exception', {}, 'bob');
+    const approved = await act(id, 'approve-manual-exception', {}, bob.as);
     expect(approved.status).toBe(200);
     await waitForStatus(id, 'MANUAL_EXCEPTION');
   });
@@ -164,7 +173,7 @@ describe('actions on a rejected invoice', () => {
     const cancelled = await act(id, 'cancel', { note: 'duplicate in ERP' });
     expect(cancelled.status).toBe(200);
     const done = await waitForStatus(id, 'CANCELLED');
-    expect(done.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'invoice.cancel', actor: 'anonymous' })]));
+    expect(done.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'invoice.cancel', actor: `user:${stack.auth.users.operator.id}` })]));
     const again = await act(id, 'force-retry');
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('KSEFOPS_ACTION_NOT_ALLOWED');
@@ -179,13 +188,14 @@ describe('approval actions', () => {
     expect(waiting.availableActions).toEqual(['approve', 'reject-approval', 'cancel']);
     const correctWhileWaiting = await act(first.body.id, 'correct', bigInvoice());
     expect(correctWhileWaiting.status).toBe(409);
-    const approved = await act(first.body.id, 'approve', { note: 'ok' }, 'cfo');
+    const cfo = await person('cfo', ['approver']);
+    const approved = await act(first.body.id, 'approve', { note: 'ok' }, cfo.as);
     expect(approved.status).toBe(200);
     await waitForStatus(first.body.id, 'ACCEPTED');
 
     const second = await stack.api('/api/v1/invoices', { body: bigInvoice() });
     await waitForStatus(second.body.id, 'AWAITING_APPROVAL');
-    const rejected = await act(second.body.id, 'reject-approval', {}, 'cfo');
+    const rejected = await act(second.body.id, 'reject-approval', {}, cfo.as);
     expect(rejected.status).toBe(200);
     await waitForStatus(second.body.id, 'CANCELLED');
   });

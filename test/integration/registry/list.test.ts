@@ -122,7 +122,7 @@ describe('registry list: cursor pagination', () => {
 describe('registry list: CSV export', () => {
   it('streams every matching row as UTF-8 with BOM, ";" separated, decimal comma, formulas neutralised', async () => {
     await pool.query(`UPDATE "invoices" SET "buyerName" = '=HYPERLINK("http://x";"y")' WHERE "id" = $1`, [rows[0].id]);
-    const response = await fetch(`${stack.apiUrl}/api/v1/invoices?sourceSystem=${source}&format=csv&sort=receivedAt&order=asc`);
+    const response = await fetch(`${stack.apiUrl}/api/v1/invoices?sourceSystem=${source}&format=csv&sort=receivedAt&order=asc`, { headers: await stack.auth.headersFor('monitor') });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="?ksef-registry-\d{4}-\d{2}-\d{2}\.csv"?$/);
