@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { normalizeNip } from '../../domain/nip';
 import type { PrismaClient } from '../../prisma/client';
 import { ProblemError } from '../problem';
 import { setPrincipal } from './context';
@@ -56,7 +57,8 @@ async function enforceKeyScope(prisma: PrismaClient, key: Extract<Principal, { k
     const body = (req.body ?? {}) as { sourceSystem?: unknown; seller?: { nip?: unknown } };
     // A body without these fields fails validation (400) on its own; only a named foreign scope is refused here.
     const source = body.sourceSystem;
-    const nip = body.seller?.nip;
+    // Compared as the invoice model will read it (it accepts "PL 526-000-12-46" for 5260001246).
+    const nip = typeof body.seller?.nip === 'string' ? normalizeNip(body.seller.nip) : body.seller?.nip;
     if ((source !== undefined && source !== key.sourceSystem) || (nip !== undefined && !key.sellerNips.includes(nip as string))) {
       throw new ProblemError(403, 'KSEFOPS_SCOPE_VIOLATION', 'Outside this API key\'s scope', `This key may submit invoices of source system "${key.sourceSystem}" for seller NIP ${key.sellerNips.join(', ') || '(none)'} only.`);
     }
