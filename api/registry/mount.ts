@@ -3,6 +3,7 @@ import type { ApiDeps } from '../app';
 import { actionRoutes } from '../routes/actions';
 import { dashboardRoutes } from '../routes/dashboard';
 import { registryRoutes } from '../routes/registry';
+import { uiRoutes } from './ui';
 import { UpoService } from './upo';
 
 /**
@@ -13,6 +14,7 @@ import { UpoService } from './upo';
 export function mountRegistry(app: Express, deps: ApiDeps): void {
   const upo = new UpoService(deps.ksefBaseUrl, deps.ksefTokens ?? { default: 'local-simulator-token' }, deps.logger);
   app.use('/api/v1/invoices', actionRoutes({ prisma: deps.prisma, temporal: deps.temporal }));
+  app.use('/ui', uiRoutes());
   app.use('/api/v1/dashboard', dashboardRoutes({ prisma: deps.prisma }));
   app.use('/api/v1/invoices', registryRoutes({ prisma: deps.prisma, temporal: deps.temporal, upo, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
 }
