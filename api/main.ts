@@ -4,6 +4,8 @@ import { createLogger } from '../config/logger';
 import { connectTemporalClient } from '../infra/temporal-connection';
 import { createPrismaClient } from '../prisma/client';
 import { createApp } from './app';
+import { createAlerting } from '../activities/alerts';
+import { bootstrapAdmin } from './auth/bootstrap';
 
 /** API process: HTTP in front of the registry and the workflows. Stops accepting on SIGTERM, then drains. */
 async function main() {
@@ -13,7 +15,21 @@ async function main() {
   const prisma = createPrismaClient(config.database.url);
   const connection = await connectTemporalClient(config.temporal);
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  await bootstrapAdmin(prisma, logger, config.access.admin);
+  const alerting = createAlerting({
+    prisma,
+    logger,
+    escalationChain: config.alerts.escalationChain,
+    smtp: config.alerts.smtp,
+    webhookUrl: config.alerts.webhookUrl,
+    publicUrl: config.api.publicUrl,
+    scope: config.temporal.taskQueue,
+    dedupWindowMs: config.alerts.dedupWindowMs,
+  });
   const app = createApp({
+    alerting,
+    alertFallbackChain: config.alerts.escalationChain,
+    auth: { sessionTtlMs: config.access.sessionTtlMs, secureCookie: config.api.publicUrl.startsWith('https:') },
     prisma,
     temporal,
     logger,

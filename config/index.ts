@@ -69,6 +69,21 @@ const EnvSchema = z.object({
   ALERT_ESCALATION_CHAIN: z.string().default('ksef-process-owner'),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('ksef-ops@localhost'),
+  /** Chat-compatible webhook ({text}) every alert and digest is posted to, in addition to mail. */
+  ALERT_WEBHOOK_URL: z.string().url().optional(),
+  /** After the first alert of a kind, the same kind is folded into a digest for this long. */
+  ALERT_DEDUP_WINDOW_MS: z.coerce.number().int().min(0).default(15 * 60 * 1000),
+  ALERT_DIGEST_INTERVAL_MS: z.coerce.number().int().min(1000).default(5 * 60 * 1000),
+  ALERT_CHECKS_INTERVAL_MS: z.coerce.number().int().min(1000).default(15 * 60 * 1000),
+  /** Open triage cases allowed before the "approaching threshold" alert (warns from 80 %). */
+  ALERT_BACKLOG_LIMIT: z.coerce.number().int().min(1).optional(),
+  OPS_SWEEP_TICK_MS: z.coerce.number().int().min(100).default(2000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+  /** First admin, created on start when no user exists; ignored afterwards. */
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
 
   /** Dispatcher (one per seller context): when to switch to batch sessions, pacing, polling. */
   DISPATCH_BATCH_MIN_SIZE: z.coerce.number().int().min(1).default(20),
@@ -200,6 +215,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     alerts: {
       escalationChain: e.ALERT_ESCALATION_CHAIN.split(',').map((s) => s.trim()).filter(Boolean),
       smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+      webhookUrl: e.ALERT_WEBHOOK_URL,
+      dedupWindowMs: e.ALERT_DEDUP_WINDOW_MS,
+      sweep: { tickMs: e.OPS_SWEEP_TICK_MS, digestEveryMs: e.ALERT_DIGEST_INTERVAL_MS, checksEveryMs: e.ALERT_CHECKS_INTERVAL_MS },
+      backlogLimit: e.ALERT_BACKLOG_LIMIT ?? null,
+    },
+    statusWebhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    access: {
+      admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
+      sessionTtlMs: e.SESSION_TTL_MINUTES * 60 * 1000,
     },
     worker: {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,

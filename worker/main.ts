@@ -5,6 +5,7 @@ import { connectTemporalClient, connectTemporalWorker } from '../infra/temporal-
 import { createPrismaClient } from '../prisma/client';
 import { KsefContexts } from '../activities/ksef-sessions';
 import { createAlerting } from '../activities/alerts';
+import { ensureOperationsSweep } from './operations-sweep';
 import { createWorker } from './create-worker';
 import { activityLogContext } from './log-context';
 import { installWorkerRuntime } from './runtime';
@@ -34,13 +35,25 @@ async function main() {
       approvalThresholdGross: config.lifecycle.approvalThresholdGross,
       vatDictionary: config.validation.vatDictionary,
       dispatch: { prisma, temporal, taskQueue: config.temporal.taskQueue, ksef: dispatchKsef, logger, dispatcher: config.dispatcher },
-      alerting: createAlerting({ prisma, logger, escalationChain: config.alerts.escalationChain, smtp: config.alerts.smtp, publicUrl: config.api.publicUrl }),
+      alerting: createAlerting({
+        prisma,
+        logger,
+        escalationChain: config.alerts.escalationChain,
+        smtp: config.alerts.smtp,
+        webhookUrl: config.alerts.webhookUrl,
+        publicUrl: config.api.publicUrl,
+        scope: config.temporal.taskQueue,
+        dedupWindowMs: config.alerts.dedupWindowMs,
+      }),
     },
+    operations: { webhooks: config.statusWebhooks, checks: { backlogLimit: config.alerts.backlogLimit } },
     tuning: config.worker,
     identity: config.ops.workerIdentity,
     shutdownGraceMs: config.ops.workerShutdownGraceMs,
     ...(config.ops.workflowBundlePath ? { workflowBundle: { codePath: config.ops.workflowBundlePath } } : {}),
   });
+  // Digests, checks and status-webhook delivery run in one workflow per task queue; every worker ensures it.
+  await ensureOperationsSweep(temporal, config.temporal.taskQueue, config.alerts.sweep);
   // Ctrl-C reaches every process of the group and `npm start` then sends SIGTERM too: stop once.
   const stop = () => {
     if (worker.getState() !== 'RUNNING') return;
