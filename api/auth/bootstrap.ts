@@ -20,7 +20,14 @@ export async function bootstrapAdmin(prisma: PrismaClient, logger: Logger, admin
   if ((await prisma.user.count()) > 0) return 'skipped';
   const problem = passwordProblems(admin.password);
   if (problem) throw new BootstrapError(`ADMIN_PASSWORD ${problem} (KSEFOPS_ADMIN_BOOTSTRAP_INVALID)`);
-  const user = await createUser(prisma, { email: admin.email, name: 'Administrator', passwordHash: await hashPassword(admin.password), roles: ['admin'] });
+  let user;
+  try {
+    user = await createUser(prisma, { email: admin.email, name: 'Administrator', passwordHash: await hashPassword(admin.password), roles: ['admin'] });
+  } catch (error) {
+    // Two API processes starting together: the other one created it.
+    if ((error as { code?: string }).code === 'P2002') return 'skipped';
+    throw error;
+  }
   await appendAudit(prisma, { actor: 'system', action: 'user.create', targetType: 'user', targetId: user.id, result: 'bootstrap-admin', details: { email: user.email, roles: user.roles } });
   logger.info({ email: user.email }, 'first admin created from ADMIN_EMAIL');
   return 'created';
