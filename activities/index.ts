@@ -105,7 +105,8 @@ export function createActivities(deps: ActivityDeps) {
       await prisma.$transaction(async (tx) => {
         await applyStatusProjection(tx, registryId, projection);
         await enqueueStatusWebhooks(tx, registryId, statusEventKey(registryId, projection.status));
-      });
+        // Under load many activities share the pool: wait for a connection instead of failing fast.
+      }, { maxWait: 15_000, timeout: 15_000 });
     },
 
     async storeCorrectedData({ registryId, invoice, contentHash: hash }: { registryId: string; invoice: Invoice; contentHash: string }) {

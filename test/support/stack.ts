@@ -85,7 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const env = testEnv();
   const simulator = createKsefSimulator({ processingDelayMs: 20, ...options.simulator });
   const sim = await simulator.listen(0);
-  const prisma = createPrismaClient(options.databaseUrl ?? env.databaseUrl, 5);
+  const prisma = createPrismaClient(options.databaseUrl ?? env.databaseUrl, 20);
   const lifecycle: LifecycleSettings = {
     ...DEFAULT_LIFECYCLE_SETTINGS,
     statusPollIntervalMs: 100,
