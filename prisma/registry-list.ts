@@ -78,6 +78,8 @@ export function sortValueOf(row: RegistryRow, sort: RegistrySort): string {
   }
 }
 
+const KSEF_NUMBER = /^\d{10}-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$/i;
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -96,11 +98,12 @@ export function registryWhere(f: RegistryFilter): Prisma.Sql {
   // receivedAt is stored as UTC without a zone: normalise the bound to UTC text first.
   if (f.receivedFrom) parts.push(Prisma.sql`i."receivedAt" >= ${new Date(f.receivedFrom).toISOString()}::timestamp(3)`);
   if (f.receivedTo) parts.push(Prisma.sql`i."receivedAt" < ${new Date(f.receivedTo).toISOString()}::timestamp(3)`);
-  if (f.q) {
+  if (f.q && KSEF_NUMBER.test(f.q.trim())) {
+    // A KSeF number is unique: one index probe instead of scanning the text columns.
+    parts.push(Prisma.sql`i."ksefNumber" = ${f.q.trim().toUpperCase()}`);
+  } else if (f.q) {
     const like = `%${escapeLike(f.q)}%`;
-    parts.push(
-      Prisma.sql`(i."invoiceNumber" ILIKE ${like} OR i."sellerName" ILIKE ${like} OR i."buyerName" ILIKE ${like} OR i."ksefNumber" = ${f.q.toUpperCase()})`,
-    );
+    parts.push(Prisma.sql`(i."invoiceNumber" ILIKE ${like} OR i."sellerName" ILIKE ${like} OR i."buyerName" ILIKE ${like})`);
   }
   return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, ' AND ')}` : Prisma.empty;
 }
