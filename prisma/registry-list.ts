@@ -126,11 +126,10 @@ export async function listRegistryPage(prisma: PrismaClient, req: RegistryPageRe
            i."receivedAt", i."updatedAt", i."sentAt", i."acceptedAt", o."owner"
     FROM "invoices" i
     LEFT JOIN LATERAL (
-      -- The person alerted last owns the invoice while it waits for a human (alerts write "notified <owner>").
-      SELECT substring(a."result" FROM '^notified (.*)$') AS "owner" FROM "audit_events" a
-      WHERE a."targetType" = 'invoice' AND a."targetId" = i."id"::text AND a."action" LIKE 'alert.%'
-        AND i."status" IN ('NEEDS_FIX', 'REJECTED', 'AWAITING_APPROVAL')
-      ORDER BY a."at" DESC LIMIT 1
+      -- The person alerted last owns the invoice while it waits for a human (the alerts table names them).
+      SELECT al."owner" FROM "alerts" al
+      WHERE al."registryId" = i."id"::text AND i."status" IN ('NEEDS_FIX', 'REJECTED', 'AWAITING_APPROVAL')
+      ORDER BY al."createdAt" DESC LIMIT 1
     ) o ON TRUE
     ${whereWithKeyset}
     ORDER BY ${column} ${direction}, i."id" ${direction}

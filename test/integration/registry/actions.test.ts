@@ -74,6 +74,9 @@ describe('invoice detail and timeline', () => {
     const times = detail.timeline.map((e: { at: string }) => e.at);
     expect(times).toEqual([...times].sort());
 
+    const [listed] = (await stack.api(`/api/v1/invoices?q=${encodeURIComponent(invoice.invoiceNumber)}`)).body.items;
+    expect(listed).toMatchObject({ id, owner: 'first-line@example.com', status: 'REJECTED' });
+
     const upo = await stack.api(`/api/v1/invoices/${id}/upo`);
     expect(upo.status).toBe(409);
     expect(upo.body.code).toBe('UPO_NOT_AVAILABLE');
