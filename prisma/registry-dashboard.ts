@@ -108,7 +108,8 @@ export async function dashboard(prisma: PrismaClient, req: DashboardRequest): Pr
                 ELSE '>7d' END AS bucket,
            count(*) AS count
     FROM "invoices" i
-    WHERE i."status" NOT IN ('ACCEPTED', 'MANUAL_EXCEPTION', 'CANCELLED')
+    -- Open statuses listed (not NOT IN the closed ones) so the (status, receivedAt) index answers it.
+    WHERE i."status" IN ('RECEIVED', 'VALIDATING', 'AWAITING_APPROVAL', 'SENDING', 'SENT', 'REJECTED', 'NEEDS_FIX')
       ${req.sourceSystem ? Prisma.sql`AND i."sourceSystem" = ${req.sourceSystem}` : Prisma.empty}
     GROUP BY 1, 2`;
 
