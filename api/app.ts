@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { invoiceRoutes } from './routes/invoices';
 import { mountRegistry } from './registry/mount';
+import { mountDocumentRoutes } from './documents-mount';
 import { createAccess } from './access/mount';
 import type { Alerting } from '../activities/alerting';
 import type { AuthSettings } from './auth/routes';
@@ -52,6 +53,7 @@ export function createApp(deps: ApiDeps) {
   const service = new InvoiceService(deps.prisma, deps.temporal, deps.taskQueue, deps.lifecycle);
   app.use(metricsRoutes(metrics.registry));
   app.use(healthRoutes({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, ksefBaseUrl: deps.ksefBaseUrl }));
+  mountDocumentRoutes(app, deps, service);
   mountRegistry(app, deps);
   app.use('/api/v1/invoices', invoiceRoutes({ prisma: deps.prisma, validation: { vatDictionary: deps.vatDictionary }, service, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
   app.use((req, res) => sendProblem(res, 404, 'ROUTE_NOT_FOUND', 'Not found', `${req.method} ${req.path} is not an endpoint of this API.`));

@@ -3,12 +3,15 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities, type ActivityDeps } from '../activities';
 import { createAlerting } from '../activities/alerts';
 import { createOperationsActivities, type OperationsDeps } from '../activities/operations';
+import { createFeatureActivities, type FeatureDeps } from '../activities/features';
 
 export interface WorkerWiring {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Offline mode (QR, certificate, availability), purchase import settings. */
+  features?: FeatureDeps;
   /** Status-webhook delivery and periodic alert checks (activities of the operations sweep). */
   operations?: Pick<OperationsDeps, 'webhooks' | 'checks'>;
   /** Tuning knobs (documented in docs/OPERATIONS.md with the figures they gave). */
@@ -31,7 +34,11 @@ export async function createWorker(w: WorkerWiring): Promise<Worker> {
     connection: w.connection,
     namespace: w.namespace,
     taskQueue: w.taskQueue,
-    activities: { ...createActivities({ ...w.deps, alerting }), ...createOperationsActivities({ ...w.deps, ...w.operations, alerting }) },
+    activities: {
+      ...createActivities({ ...w.deps, alerting }),
+      ...createOperationsActivities({ ...w.deps, ...w.operations, alerting }),
+      ...createFeatureActivities({ ...w.deps, alerting }, w.features),
+    },
     ...(w.workflowBundle ? { workflowBundle: w.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...w.tuning,
     ...(w.identity ? { identity: w.identity } : {}),

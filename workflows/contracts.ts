@@ -21,6 +21,10 @@ export interface LifecycleSettings {
   /** Attempts for each KSeF call before the invoice goes to triage instead (transient errors). */
   ksefMaxAttempts: number;
   ksefInitialRetryMs: number;
+  /** Correction checklist: how long a correction may wait for the invoice it corrects before an alert (absent in older runs). */
+  correctionWaitSlaMs?: number;
+  /** First re-check of a corrected invoice still on its way to KSeF; doubles up to 10 minutes. */
+  correctionPollMs?: number;
 }
 
 export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
@@ -31,6 +35,8 @@ export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
   approvalThresholdGross: null,
   ksefMaxAttempts: 3,
   ksefInitialRetryMs: 1000,
+  correctionWaitSlaMs: 4 * 60 * 60 * 1000,
+  correctionPollMs: 5000,
 };
 
 export interface InvoiceWorkflowInput {

@@ -10,6 +10,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -17,6 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
+import type { CorrectionActivities } from '../activities/corrections';
 import { normalizeNip } from '../domain/nip';
 import type { Invoice } from '../domain/invoice';
 import type { InvoiceStatusName } from '../domain/lifecycle';
@@ -43,6 +45,11 @@ import {
 } from './contracts';
 
 type HumanOutcome = 'retry' | 'corrected' | 'manual-exception' | 'cancel';
+type ChecklistResult = { kind: 'ready'; approvalReason: string | null } | { kind: 'amended' } | { kind: 'human'; outcome: HumanOutcome };
+
+/** Patch ids (docs/WORKFLOW-VERSIONING.md): runs started before a change replay the old branch. */
+const CORRECTION_CHECKLIST = 'correction-checklist';
+const CORRECTION_POLL_MAX_MS = 10 * 60 * 1000;
 
 export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceWorkflowState> {
   const { settings } = input;
@@ -58,6 +65,11 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       backoffCoefficient: 2,
       nonRetryableErrorTypes: ['KSEF_BUSINESS_REJECTION', 'KSEF_AUTH'],
     },
+  });
+
+  const corrections = proxyActivities<CorrectionActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
   });
 
   let invoice: Invoice = input.invoice;
@@ -302,7 +314,7 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     return outcome;
   }
 
-  async function awaitApproval(): Promise<boolean> {
+  async function awaitApproval(reason?: string): Promise<boolean> {
     approvalOutcome = null;
     const alert = await local.raiseAlert({
       kind: 'approval-needed',
@@ -311,7 +323,7 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       sellerNip: invoice.seller.nip,
       sourceSystem: invoice.sourceSystem,
       errorCode: 'APPROVAL_REQUIRED',
-      reason: `Gross amount reaches the approval threshold of ${settings.approvalThresholdGross} PLN`,
+      reason: reason ?? `Gross amount reaches the approval threshold of ${settings.approvalThresholdGross} PLN`,
       escalationLevel: 0,
     });
     await moveTo('AWAITING_APPROVAL', 'approval', {
@@ -401,9 +413,21 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       continue;
     }
 
+    // Correction checklist: what a KOR/ROZ refers to must be in KSeF first; edge cases need a person.
+    let checklistApproval: string | null = null;
+    if (hasReferences(invoice) && patched(CORRECTION_CHECKLIST)) {
+      const checklist = await correctionChecklist();
+      if (checklist.kind === 'human') {
+        if (await closeIfFinal(checklist.outcome)) return state;
+        continue;
+      }
+      if (checklist.kind === 'amended') continue;
+      checklistApproval = checklist.approvalReason;
+    }
+
     // Approve when a rule requires it (once; a correction that changes the amount asks again)
-    if (!approved && check.approvalRequired) {
-      if (!(await awaitApproval())) {
+    if (!approved && (check.approvalRequired || checklistApproval)) {
+      if (!(await awaitApproval(checklistApproval && !check.approvalRequired ? checklistApproval : undefined))) {
         state.nextAction = null;
         await moveTo('CANCELLED', 'closed');
         await audit('invoice.close', 'CANCELLED', 'system');
@@ -456,6 +480,62 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     if (await closeIfFinal(next)) return state;
   }
 
+  /**
+   * The correction checklist: references resolved and linked in the registry; an invoice of ours
+   * that KSeF has not accepted yet is waited for (alert after the SLA), and its KSeF number is then
+   * written into the reference; a reference that cannot be right goes to triage.
+   */
+  async function correctionChecklist(): Promise<ChecklistResult> {
+    let pollMs = settings.correctionPollMs ?? 5000;
+    const slaMs = settings.correctionWaitSlaMs ?? 4 * 60 * 60 * 1000;
+    let waitedMs = 0;
+    let shown = false;
+    let alerted = false;
+    for (;;) {
+      const refs = await corrections.checkInvoiceReferences({ registryId: input.registryId, invoice, approvalThresholdGross: settings.approvalThresholdGross });
+      if (refs.refusal) return { kind: 'human', outcome: await triage('NEEDS_FIX', refs.refusal) };
+      if (refs.waitingFor.length === 0) {
+        if (refs.completed && refs.completedContentHash) {
+          const before = invoice;
+          invoice = refs.completed;
+          contentHash = refs.completedContentHash;
+          await local.storeCorrectedData({ registryId: input.registryId, invoice, contentHash });
+          await audit('invoice.references-completed', 'accepted', 'system', { before: before.correction ?? before.advanceInvoices, after: invoice.correction ?? invoice.advanceInvoices });
+          return { kind: 'amended' };
+        }
+        state.deadline = null;
+        return { kind: 'ready', approvalReason: refs.approvalReason };
+      }
+      const numbers = refs.waitingFor.map((w) => `${w.number} (${w.status})`).join(', ');
+      if (!shown) {
+        shown = true;
+        await moveTo('VALIDATING', 'awaiting-corrected-invoice', {
+          nextAction: `Waiting until KSeF accepts ${numbers}`,
+          deadline: new Date(Date.now() + slaMs).toISOString(),
+        });
+        await audit('invoice.awaiting-referenced', 'waiting', 'system', { waitingFor: refs.waitingFor });
+      }
+      await sleep(pollMs);
+      waitedMs += pollMs;
+      pollMs = Math.min(pollMs * 2, CORRECTION_POLL_MAX_MS);
+      if (!alerted && waitedMs >= slaMs) {
+        alerted = true;
+        const escalated = await local.raiseAlert({
+          kind: 'sla-missed',
+          registryId: input.registryId,
+          invoiceNumber: invoice.invoiceNumber,
+          sellerNip: invoice.seller.nip,
+          sourceSystem: invoice.sourceSystem,
+          errorCode: 'CORRECTION_WAITING_FOR_ORIGINAL',
+          reason: `The correction still waits for KSeF to accept ${numbers}`,
+          escalationLevel: 1,
+        });
+        state.owner = escalated.owner;
+        await audit('invoice.escalate', 'correction-waiting', 'system', { owner: escalated.owner, waitingFor: refs.waitingFor });
+      }
+    }
+  }
+
   async function accept(ksefNumber: string, how: string) {
     state.lastError = null;
     state.ksefNumber = ksefNumber;
@@ -474,6 +554,10 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     }
     return false;
   }
+}
+
+function hasReferences(invoice: Invoice): boolean {
+  return (invoice.correction?.correctedInvoices?.length ?? 0) > 0 || (invoice.advanceInvoices?.length ?? 0) > 0;
 }
 
 function failureInfo(err: unknown, fallbackCode: string): ErrorInfo {

@@ -20,6 +20,8 @@ export function requirementOf(method: string, path: string): Requirement {
   if (p === '/api/v1/auth/login') return pub;
   if (p.startsWith('/api/v1/auth/')) return anyone;
   if (p === '/api/v1/invoices') return m === 'POST' ? act('invoice.submit') : read(m) ? act('invoice.list') : { kind: 'not-in-matrix' };
+  // Cancelling an invoice KSeF holds means issuing a correction to zero: the same people as "cancel".
+  if (/^\/api\/v1\/invoices\/[^/]+\/actions\/cancel-by-correction$/.test(p)) return act('invoice.cancel');
   const action = /^\/api\/v1\/invoices\/[^/]+\/actions\/([^/]+)$/.exec(p);
   if (action) {
     const name = action[1] as (typeof ACTION_NAMES)[number];

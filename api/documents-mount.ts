@@ -1,0 +1,12 @@
+import type { Express } from 'express';
+import type { ApiDeps } from './app';
+import { correctionRoutes } from './corrections/routes';
+import { InvoiceService } from './invoice-service';
+
+/**
+ * Corrections (chain, cancel by correction), offline details, attachments and purchase imports.
+ * Mounted before the registry: its generic /:id/actions/:action route would answer 404 for ours.
+ */
+export function mountDocumentRoutes(app: Express, deps: ApiDeps, service: InvoiceService): void {
+  app.use('/api/v1/invoices', correctionRoutes({ prisma: deps.prisma, service }));
+}
