@@ -24,42 +24,28 @@ export interface StatusEventPayload {
 /**
  * Outbox: called inside the transaction that writes the status, so a delivery exists exactly when the
  * status change does. `eventKey` identifies the change (the activity execution), so a retried
- * activity enqueues nothing twice. Delivery happens elsewhere; a slow receiver never holds the invoice.
+ * activity enqueues nothing twice. One statement: most invoices have no subscriber, and every
+ * status change of every invoice passes here. Delivery happens elsewhere; a slow receiver never holds
+ * the invoice.
  */
 export async function enqueueStatusWebhooks(tx: Prisma.TransactionClient, registryId: string, eventKey: string): Promise<number> {
-  const invoice = await tx.invoice.findUnique({
-    where: { id: registryId },
-    select: { id: true, invoiceNumber: true, sourceSystem: true, sellerNip: true, status: true, step: true, ksefNumber: true, rejectionReason: true, rejectionCode: true, nextAction: true },
-  });
-  if (!invoice) return 0;
-  const subscriptions = await tx.webhookSubscription.findMany({ where: { sourceSystem: invoice.sourceSystem, active: true }, select: { id: true } });
-  if (subscriptions.length === 0) return 0;
   const occurredAt = new Date().toISOString();
-  const { count } = await tx.webhookDelivery.createMany({
-    skipDuplicates: true,
-    data: subscriptions.map((s) => {
-      const id = randomUUID();
-      const payload: StatusEventPayload = {
-        event: 'invoice.status',
-        deliveryId: id,
-        occurredAt,
-        invoice: {
-          id: invoice.id,
-          invoiceNumber: invoice.invoiceNumber,
-          sourceSystem: invoice.sourceSystem,
-          sellerNip: invoice.sellerNip,
-          status: invoice.status,
-          step: invoice.step,
-          ksefNumber: invoice.ksefNumber,
-          reason: invoice.rejectionReason,
-          rejectionCode: invoice.rejectionCode,
-          nextAction: invoice.nextAction,
-        },
-      };
-      return { id, subscriptionId: s.id, eventKey, registryId, status: invoice.status, payload: payload as unknown as Prisma.InputJsonValue };
-    }),
-  });
-  return count;
+  return tx.$executeRaw`
+    INSERT INTO webhook_deliveries (id, "subscriptionId", "eventKey", "registryId", status, payload)
+    SELECT d.id, s.id, ${eventKey}, i.id, i.status::text,
+      jsonb_build_object(
+        'event', 'invoice.status',
+        'deliveryId', d.id,
+        'occurredAt', ${occurredAt}::text,
+        'invoice', jsonb_build_object(
+          'id', i.id, 'invoiceNumber', i."invoiceNumber", 'sourceSystem', i."sourceSystem", 'sellerNip', i."sellerNip",
+          'status', i.status::text, 'step', i.step, 'ksefNumber', i."ksefNumber", 'reason', i."rejectionReason",
+          'rejectionCode', i."rejectionCode", 'nextAction', i."nextAction"))
+    FROM invoices i
+    JOIN webhook_subscriptions s ON s."sourceSystem" = i."sourceSystem" AND s.active
+    CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id) d
+    WHERE i.id = ${registryId}::uuid
+    ON CONFLICT ("subscriptionId", "eventKey") DO NOTHING`;
 }
 
 /** The status change an activity execution stands for; retries of the execution share it. */

@@ -11,6 +11,8 @@ import { TEST_PASSWORD, type CallAs } from '../support/auth';
 import { SELLER_NIP, sampleInvoice } from '../support/invoices';
 import { startStack, type TestStack } from '../support/stack';
 
+jest.setTimeout(300000);
+
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startStack();

@@ -10,6 +10,8 @@ import { sampleInvoice } from '../support/invoices';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
+jest.setTimeout(300000);
+
 let stack: TestStack;
 let smtp: SmtpSink;
 let chat: HttpReceiver;
@@ -48,7 +50,7 @@ async function waitForStatus(id: string, status: string) {
   return eventually(async () => {
     const res = await stack.api(`/api/v1/invoices/${id}`);
     return res.status === 200 && res.body.status === status ? res.body : undefined;
-  });
+  }, 180000);
 }
 
 describe('alerts: responsibility map, SMTP, webhook, escalation, digest', () => {
@@ -104,7 +106,7 @@ describe('alerts: responsibility map, SMTP, webhook, escalation, digest', () => 
     const invoices = Array.from({ length: storm }, () => sampleInvoice({ sourceSystem: source }));
     const submitted = await Promise.all(invoices.map((body) => stack.api('/api/v1/invoices', { body })));
     expect(submitted.map((s) => s.status)).toEqual(Array(storm).fill(202));
-    await eventually(async () => (await stack.prisma.alert.count({ where: { sourceSystem: source, kind: 'triage' } })) === storm, 60000);
+    await eventually(async () => (await stack.prisma.alert.count({ where: { sourceSystem: source, kind: 'triage' } })) === storm, 180000);
 
     const immediate = smtp.messages.filter((m) => m.to.includes(owner) && m.subject.includes('KSeF rejected an invoice'));
     expect(immediate).toHaveLength(1);

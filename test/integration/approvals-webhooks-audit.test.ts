@@ -9,6 +9,8 @@ import { startHttpReceiver, type HttpReceiver } from '../support/http-receiver';
 import { sampleInvoice } from '../support/invoices';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
+jest.setTimeout(300000);
+
 let stack: TestStack;
 let receiver: HttpReceiver;
 const tag = randomUUID().slice(0, 8);
@@ -27,7 +29,7 @@ async function waitForStatus(id: string, status: string) {
   return eventually(async () => {
     const res = await stack.api(`/api/v1/invoices/${id}`);
     return res.status === 200 && res.body.status === status ? res.body : undefined;
-  }, 60000);
+  }, 180000);
 }
 
 describe('approval rules', () => {
@@ -86,7 +88,7 @@ describe('status webhooks to source systems', () => {
     const invoice = sampleInvoice({ sourceSystem: source });
     const submit = await stack.api('/api/v1/invoices', { body: invoice });
     const done = await waitForStatus(submit.body.id, 'ACCEPTED');
-    const final = await receiver.waitFor((r) => r.body?.invoice?.id === submit.body.id && r.body.invoice.status === 'ACCEPTED', 60000);
+    const final = await receiver.waitFor((r) => r.body?.invoice?.id === submit.body.id && r.body.invoice.status === 'ACCEPTED', 180000);
 
     for (const r of receiver.requests.filter((x) => x.body?.invoice?.id === submit.body.id)) {
       const timestamp = Number(r.headers[TIMESTAMP_HEADER]);

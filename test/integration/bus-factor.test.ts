@@ -11,6 +11,8 @@ import { freshDatabase } from '../support/fresh-database';
 import { startSmtpSink, type SmtpSink } from '../support/smtp';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
+jest.setTimeout(300000);
+
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let stack: TestStack;
 let smtp: SmtpSink;

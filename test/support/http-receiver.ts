@@ -52,7 +52,7 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
       failures = count;
       failStatus = status;
     },
-    async waitFor(predicate, timeoutMs = 30000) {
+    async waitFor(predicate, timeoutMs = 120000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = requests.find(predicate);

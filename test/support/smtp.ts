@@ -74,7 +74,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    async waitFor(predicate, timeoutMs = 30000) {
+    async waitFor(predicate, timeoutMs = 120000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = messages.find(predicate);

@@ -130,7 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     lifecycle,
     alerting,
   });
-  await ensureOperationsSweep(temporal, taskQueue, { tickMs: 250, digestEveryMs: 60 * 60 * 1000, checksEveryMs: 60 * 60 * 1000, ...options.operations?.sweep });
+  await ensureOperationsSweep(temporal, taskQueue, { tickMs: 1000, digestEveryMs: 60 * 60 * 1000, checksEveryMs: 60 * 60 * 1000, ...options.operations?.sweep });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
