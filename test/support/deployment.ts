@@ -127,13 +127,14 @@ export async function spawnWorker(options: { taskQueue: string; identity: string
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const worker: WorkerProcess = { child, identity: options.identity, logs, output: () => raw, exited, kill: (signal = 'SIGTERM') => child.kill(signal) };
 
-  const deadline = Date.now() + 60000;
+  // Generous: a cold tsx start on a loaded 2-core machine takes tens of seconds.
+  const deadline = Date.now() + 180000;
   for (;;) {
     if (logs.some((l) => l.msg === 'worker polling')) return worker;
     if (child.exitCode !== null) throw new Error(`worker ${options.identity} exited during start-up:\n${raw.slice(-4000)}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`worker ${options.identity} did not start polling within 60 s:\n${raw.slice(-4000)}`);
+      throw new Error(`worker ${options.identity} did not start polling within 180 s:\n${raw.slice(-4000)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
