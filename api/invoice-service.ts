@@ -86,6 +86,6 @@ function conflict(invoice: Invoice, id: string): ProblemError {
     `Invoice ${invoice.invoiceNumber} from source system "${invoice.sourceSystem}" for seller ${invoice.seller.nip} was already submitted with different content. ` +
       'To change data before it is accepted, submit a correction through POST /api/v1/invoices/{id}/actions/correct; ' +
       'to change an invoice already accepted by KSeF, issue a correcting invoice (type KOR) with its own number that references the original.',
-    { existingId: id },
+    { existingId: id, errors: [{ path: ['invoiceNumber'], field: 'invoiceNumber', code: 'INVOICE_CONFLICT', message: 'already submitted with different content' }] },
   );
 }
