@@ -31,14 +31,18 @@ export function healthRoutes(deps: HealthDeps): Router {
         await deps.prisma.$queryRaw`SELECT 1`;
       }),
       check('temporal', async () => {
-        await deps.temporal.connection.workflowService.getSystemInfo({});
+        // A deadline, not only the race below: without it the SDK keeps retrying an unreachable
+        // server in the background long after this probe has answered.
+        await deps.temporal.connection.withDeadline(Date.now() + 2500, () => deps.temporal.connection.workflowService.getSystemInfo({}));
       }),
       check('worker', async () => {
-        const described = await deps.temporal.connection.workflowService.describeTaskQueue({
-          namespace: deps.temporal.options.namespace,
-          taskQueue: { name: deps.taskQueue },
-          taskQueueType: 1, // workflow task queue: a worker polling it can run invoices
-        });
+        const described = await deps.temporal.connection.withDeadline(Date.now() + 2500, () =>
+          deps.temporal.connection.workflowService.describeTaskQueue({
+            namespace: deps.temporal.options.namespace,
+            taskQueue: { name: deps.taskQueue },
+            taskQueueType: 1, // workflow task queue: a worker polling it can run invoices
+          }),
+        );
         if (!described.pollers?.length) throw new Error(`no worker is polling task queue "${deps.taskQueue}"`);
       }),
       check('ksef', async () => {
