@@ -5,6 +5,21 @@ export function flatten(value, prefix = []) {
   return [{ path: prefix, key: prefix.join('.'), value }];
 }
 
+// jsonb stores keys alphabetically; finance expects the invoice's own order, flags last.
+const ORDER = ['invoiceNumber', 'type', 'sourceSystem', 'issueDate', 'saleDate', 'issuePlace', 'currency', 'exchangeRate', 'grossAmount', 'seller', 'buyer', 'lines', 'payment', 'correction', 'advanceInvoices', 'exemption', 'notes'];
+
+export function editableFields(invoice) {
+  const rank = (f) => {
+    if (typeof f.value === 'boolean') return 1000;
+    const i = ORDER.indexOf(String(f.path[0]));
+    return i === -1 ? 500 : i;
+  };
+  return flatten(invoice)
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map(({ f }) => f);
+}
+
 export function withValue(root, path, value) {
   const copy = structuredClone(root);
   let node = copy;
@@ -19,10 +34,13 @@ const LABELS = {
     sourceSystem: 'System źródłowy', grossAmount: 'Kwota brutto', 'seller.nip': 'Sprzedawca — NIP', 'seller.name': 'Sprzedawca — nazwa',
     'buyer.name': 'Nabywca — nazwa', 'buyer.identifier.nip': 'Nabywca — NIP', 'buyer.identifier.type': 'Nabywca — rodzaj identyfikatora',
     name: 'nazwa', quantity: 'ilość', unitNetPrice: 'cena netto', netAmount: 'wartość netto', vatRate: 'stawka VAT', unit: 'jednostka',
-    line1: 'adres', line2: 'adres c.d.', countryCode: 'kraj', dueDate: 'termin płatności', method: 'forma płatności', bankAccount: 'rachunek' },
+    line1: 'adres', line2: 'adres c.d.', countryCode: 'kraj', dueDate: 'termin płatności', method: 'forma płatności', bankAccount: 'rachunek',
+    splitPayment: 'Mechanizm podzielonej płatności', cashAccounting: 'Metoda kasowa', selfBilling: 'Samofakturowanie', reverseCharge: 'Odwrotne obciążenie',
+    isVatGroupMember: 'członek grupy VAT', isLocalGovernmentUnit: 'JST', type: 'Rodzaj' },
   en: { invoiceNumber: 'Invoice number', issueDate: 'Issue date', saleDate: 'Sale date', currency: 'Currency', type: 'Type',
     sourceSystem: 'Source system', grossAmount: 'Gross amount', 'seller.nip': 'Seller — NIP', 'seller.name': 'Seller — name',
-    'buyer.name': 'Buyer — name', 'buyer.identifier.nip': 'Buyer — NIP', 'buyer.identifier.type': 'Buyer — identifier type' },
+    'buyer.name': 'Buyer — name', 'buyer.identifier.nip': 'Buyer — NIP', 'buyer.identifier.type': 'Buyer — identifier type',
+    splitPayment: 'Split payment', cashAccounting: 'Cash accounting', selfBilling: 'Self-billing', reverseCharge: 'Reverse charge' },
 };
 
 export function fieldLabel(key, lang) {

@@ -15,7 +15,8 @@ beforeAll(async () => {
   stack = await startStack();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'pl-PL' });
-  page.setDefaultTimeout(20_000);
+  // Generous: the shared 2-CPU machine runs other suites at the same time.
+  page.setDefaultTimeout(30_000);
   // Browser-side errors end up in the test output, next to the failing step.
   page.on('pageerror', (error) => process.stderr.write(`[browser] ${error.message}\n`));
   page.on('console', (message) => {
@@ -64,7 +65,7 @@ describe('finance journey in Chromium', () => {
     // A source system submits two invoices: KSeF accepts the first and rejects the second.
     const good = await stack.api('/api/v1/invoices', { body: sampleInvoice({ sourceSystem: source }) });
     expect(good.status).toBe(202);
-    await eventually(async () => (await stack.api(`/api/v1/invoices/${good.body.id}`)).body.status === 'ACCEPTED');
+    await eventually(async () => (await stack.api(`/api/v1/invoices/${good.body.id}`)).body.status === 'ACCEPTED', 60_000);
     await fetch(`${stack.simulatorRootUrl}/_sim/faults`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
@@ -73,7 +74,7 @@ describe('finance journey in Chromium', () => {
     const invoice = sampleInvoice({ sourceSystem: source });
     const submitted = await stack.api('/api/v1/invoices', { body: invoice });
     expect(submitted.status).toBe(202);
-    await eventually(async () => (await stack.api(`/api/v1/invoices/${submitted.body.id}`)).body.status === 'REJECTED');
+    await eventually(async () => (await stack.api(`/api/v1/invoices/${submitted.body.id}`)).body.status === 'REJECTED', 60_000);
 
     // Registry: filter the rejected ones.
     await page.goto(`${stack.apiUrl}/ui?sourceSystem=${source}`);
@@ -98,11 +99,13 @@ describe('finance journey in Chromium', () => {
     await page.getByTestId('submit-correction').click();
     await expect(page.getByTestId('error-issueDate').textContent()).resolves.toContain('is not a real calendar date');
     await expect(page.getByTestId('correction-problem').textContent()).resolves.toContain('400');
+    await noHorizontalOverflow();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'invoice-correction.png'), fullPage: true });
     await page.getByTestId('field-issueDate').fill(invoice.issueDate!);
     await page.getByTestId('field-buyer.name').fill('Odbiorca Poprawiony S.A.');
     await page.getByTestId('submit-correction').click();
 
-    await page.locator('[data-testid="invoice-page"][data-status="ACCEPTED"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="invoice-page"][data-status="ACCEPTED"]').waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('ksef-number').textContent()).resolves.toMatch(/^\d{10}-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$/);
     await expect(page.getByTestId('buyer-name').textContent()).resolves.toContain('Odbiorca Poprawiony S.A.');
     await expect(page.getByTestId('upo').getAttribute('href')).resolves.toBe(`/api/v1/invoices/${submitted.body.id}/upo`);

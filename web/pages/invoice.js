@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { eventLabel, lang, nextActionLabel, t } from '../i18n.js';
 import { dateTime, money } from '../format.js';
 import { ProblemBox, StatusChip } from '../components.js';
-import { fieldLabel, flatten, withValue } from '../correction.js';
+import { editableFields, fieldLabel, withValue } from '../correction.js';
 
 const POLL_MS = 1500;
 const WATCH_AFTER_ACTION_MS = 60_000;
@@ -128,7 +128,7 @@ function CorrectionForm({ invoice, onDone }) {
   const [data, setData] = useState(invoice.invoice);
   const [error, setError] = useState(null);
   const [accepted, setAccepted] = useState(false);
-  const fields = flatten(data);
+  const fields = editableFields(data);
   const errorsByField = {};
   for (const e of error?.problem?.errors || []) (errorsByField[e.field] ||= []).push(lang.value === 'pl' && e.messagePl ? e.messagePl : e.message);
   const unplaced = Object.keys(errorsByField).filter((f) => !fields.some((x) => x.key === f));
@@ -156,7 +156,7 @@ function CorrectionForm({ invoice, onDone }) {
     ${error && html`<div class="problem" role="alert" data-testid="correction-problem"><strong>${error.status}</strong> ${error.problem?.detail || error.message}
       ${unplaced.length > 0 && html`<ul>${unplaced.map((f) => html`<li><code>${f}</code> ${errorsByField[f].join('; ')}</li>`)}</ul>`}</div>`}
     <div class="fields">
-      ${fields.map((f) => html`<label class=${errorsByField[f.key] ? 'field invalid' : 'field'} data-field=${f.key}>
+      ${fields.map((f) => html`<label class=${`field${errorsByField[f.key] ? ' invalid' : ''}${typeof f.value === 'boolean' ? ' flag' : ''}`} data-field=${f.key}>
         <span>${fieldLabel(f.key, lang.value)}</span>
         ${typeof f.value === 'boolean'
           ? html`<input type="checkbox" checked=${f.value} onChange=${update(f)} />`
