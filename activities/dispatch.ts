@@ -92,7 +92,19 @@ export function createDispatchActivities(deps: DispatchDeps) {
      * Put the invoice's XML in its seller's queue and wake (or start) the seller's dispatcher.
      * Re-enqueueing (retry) replaces the previous attempt's row.
      */
-    async enqueueForKsef(input: { registryId: string; workflowId: string; sellerNip: string; dispatchId: string; xml: string; invoiceHash: string; offlineMode?: boolean }) {
+    async enqueueForKsef(input: {
+      registryId: string;
+      workflowId: string;
+      sellerNip: string;
+      dispatchId: string;
+      xml: string;
+      invoiceHash: string;
+      offlineMode?: boolean;
+      /** Technical correction of a rejected offline invoice (online sessions only). */
+      hashOfCorrectedInvoice?: string | null;
+      /** Zalacznik: KSeF takes it only in a batch session. */
+      batchOnly?: boolean;
+    }) {
       const data = {
         workflowId: input.workflowId,
         sellerNip: input.sellerNip,
@@ -100,6 +112,8 @@ export function createDispatchActivities(deps: DispatchDeps) {
         xml: input.xml,
         invoiceHash: input.invoiceHash,
         offlineMode: input.offlineMode ?? false,
+        hashOfCorrectedInvoice: input.hashOfCorrectedInvoice ?? null,
+        batchOnly: input.batchOnly ?? false,
         queuedAt: new Date(),
         sendFailures: 0,
         sendMode: null,
@@ -156,7 +170,10 @@ export function createDispatchActivities(deps: DispatchDeps) {
           result.requests.onlineSend = (result.requests.onlineSend ?? 0) + 1;
           result.sendTimes.push(last);
           try {
-            const sent = await client.sendInvoice(handle, doc.xml, { offlineMode: doc.offlineMode });
+            const sent = await client.sendInvoice(handle, doc.xml, {
+              offlineMode: doc.offlineMode,
+              ...(doc.hashOfCorrectedInvoice ? { hashOfCorrectedInvoice: doc.hashOfCorrectedInvoice } : {}),
+            });
             await prisma.ksefDocument.update({
               where: { registryId: doc.registryId },
               data: { queuedAt: null, sendMode: 'ONLINE', sessionRef: handle.referenceNumber, invoiceRef: sent.referenceNumber, sentAt: new Date() },

@@ -4,11 +4,15 @@
  */
 import type { ActivityDeps } from '.';
 import { createCorrectionActivities } from './corrections';
+import { createOfflineActivities, type OfflineSettings } from './offline';
 
-export interface FeatureDeps {}
+export interface FeatureDeps {
+  offline?: OfflineSettings;
+}
 
-export function createFeatureActivities(deps: ActivityDeps, _features: FeatureDeps = {}) {
+export function createFeatureActivities(deps: ActivityDeps, features: FeatureDeps = {}) {
   return {
     ...createCorrectionActivities({ prisma: deps.prisma }),
+    ...createOfflineActivities({ prisma: deps.prisma, offline: features.offline }),
   };
 }

@@ -1,7 +1,8 @@
 import type { Express } from 'express';
 import type { ApiDeps } from './app';
 import { correctionRoutes } from './corrections/routes';
-import { InvoiceService } from './invoice-service';
+import type { InvoiceService } from './invoice-service';
+import { offlineRoutes } from './offline/routes';
 
 /**
  * Corrections (chain, cancel by correction), offline details, attachments and purchase imports.
@@ -9,4 +10,5 @@ import { InvoiceService } from './invoice-service';
  */
 export function mountDocumentRoutes(app: Express, deps: ApiDeps, service: InvoiceService): void {
   app.use('/api/v1/invoices', correctionRoutes({ prisma: deps.prisma, service }));
+  app.use('/api/v1/invoices', offlineRoutes({ prisma: deps.prisma }));
 }

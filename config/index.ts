@@ -78,6 +78,8 @@ const EnvSchema = z.object({
   /** Open triage cases allowed before the "approaching threshold" alert (warns from 80 %). */
   ALERT_BACKLOG_LIMIT: z.coerce.number().int().min(1).optional(),
   OPS_SWEEP_TICK_MS: z.coerce.number().int().min(100).default(2000),
+  /** How often the Temporal Schedule recomputes the counterparty audit (GET /api/v1/reports/counterparties). */
+  COUNTERPARTY_AUDIT_INTERVAL_MS: z.coerce.number().int().min(60_000).default(6 * 60 * 60 * 1000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   /** First admin, created on start when no user exists; ignored afterwards. */
@@ -92,6 +94,15 @@ const EnvSchema = z.object({
   DISPATCH_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(2000),
   /** JSON overrides of KSeF's published limits per endpoint group, e.g. {"onlineSend":{"perHour":100}}. */
   KSEF_LIMITS_JSON: z.string().optional(),
+
+  /** Offline mode: QR host of the environment, Latarnia (availability) base URL, KSeF offline certificate + key (PEM files) for KOD II. */
+  KSEF_QR_BASE_URL: z.string().url().default('https://qr-test.ksef.mf.gov.pl'),
+  KSEF_LATARNIA_URL: z.string().url().optional(),
+  KSEF_OFFLINE_CERT_FILE: z.string().optional(),
+  KSEF_OFFLINE_KEY_FILE: z.string().optional(),
+  OFFLINE_AUTO: bool(true),
+  OFFLINE_RECHECK_MS: z.coerce.number().int().min(100).default(60_000),
+  OFFLINE_ALERT_BEFORE_MS: z.coerce.number().int().min(0).default(4 * 60 * 60 * 1000),
 
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
@@ -131,6 +142,14 @@ function readTokensFile(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigError(`KSEF_TOKENS_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}) (KSEFOPS_CONFIG_INVALID)`);
+  }
+}
+
+function readSecretFile(name: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}) (KSEFOPS_CONFIG_INVALID)`);
   }
 }
 
@@ -193,7 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       confirmTimeoutMs: e.KSEF_CONFIRM_TIMEOUT_MS,
       tokens: parseTokens(e.KSEF_TOKENS_FILE ? readTokensFile(e.KSEF_TOKENS_FILE) : e.KSEF_TOKENS_JSON, e.KSEF_TOKEN),
     },
-    validation: { vatDictionary: vatDictionaryFromEnv({ KSEF_VAT_DICTIONARY: e.KSEF_VAT_DICTIONARY }) },
+    validation: { vatDictionary: vatDictionaryFromEnv({ KSEF_VAT_DICTIONARY: e.KSEF_VAT_DICTIONARY }), counterpartyAuditEveryMs: e.COUNTERPARTY_AUDIT_INTERVAL_MS },
     lifecycle: {
       statusPollIntervalMs: e.KSEF_STATUS_POLL_INTERVAL_MS,
       confirmWatchdogMs: e.KSEF_WATCHDOG_MS,
@@ -202,6 +221,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       approvalThresholdGross: e.APPROVAL_THRESHOLD_GROSS ?? null,
       ksefMaxAttempts: e.KSEF_MAX_ATTEMPTS,
       ksefInitialRetryMs: e.KSEF_RETRY_INITIAL_MS,
+      offlineAuto: e.OFFLINE_AUTO,
+      offlineRecheckMs: e.OFFLINE_RECHECK_MS,
+      offlineAlertBeforeMs: e.OFFLINE_ALERT_BEFORE_MS,
+      offlineDeadlineOverrideMs: null,
+    },
+    offline: {
+      apiBaseUrl: e.KSEF_BASE_URL,
+      // The simulator serves Latarnia next to /v2; a real installation names MF's service explicitly.
+      latarniaUrl: e.KSEF_LATARNIA_URL ?? (e.KSEF_START_SIMULATOR ? e.KSEF_BASE_URL.replace(/\/v2\/?$/, '/latarnia') : null),
+      qrBaseUrl: e.KSEF_QR_BASE_URL,
+      certificate:
+        e.KSEF_OFFLINE_CERT_FILE && e.KSEF_OFFLINE_KEY_FILE
+          ? { certificatePem: readSecretFile('KSEF_OFFLINE_CERT_FILE', e.KSEF_OFFLINE_CERT_FILE), privateKeyPem: readSecretFile('KSEF_OFFLINE_KEY_FILE', e.KSEF_OFFLINE_KEY_FILE) }
+          : null,
     },
     dispatcher: {
       limits: limitsFrom(e.KSEF_LIMITS_JSON),

@@ -155,6 +155,8 @@ export const InvoiceSchema = z.object({
   payment: PaymentSchema.optional(),
   advanceInvoices: z.array(AdvanceInvoiceRefSchema).min(1).max(100).optional(),
   notes: z.array(z.object({ key: z.string().min(1).max(256), value: z.string().min(1).max(256) })).max(100).optional(),
+  /** Issued offline by the source system (offline24): sent with offlineMode, QR KOD I on the visualisation, deadline next business day. */
+  offline: z.boolean().optional(),
 });
 
 /** What the API accepts; `InvoiceInput` (pre-transform) vs `Invoice` (normalised). */

@@ -6,6 +6,8 @@ import { createPrismaClient } from '../prisma/client';
 import { KsefContexts } from '../activities/ksef-sessions';
 import { createAlerting } from '../activities/alerts';
 import { ensureOperationsSweep } from './operations-sweep';
+import { ensureCounterpartyAuditSchedule } from './counterparty-audit-schedule';
+import { PrismaCounterpartyLookup } from '../prisma/counterparty-repository';
 import { createWorker } from './create-worker';
 import { activityLogContext } from './log-context';
 import { installWorkerRuntime } from './runtime';
@@ -34,6 +36,7 @@ async function main() {
       logger,
       approvalThresholdGross: config.lifecycle.approvalThresholdGross,
       vatDictionary: config.validation.vatDictionary,
+      counterparties: new PrismaCounterpartyLookup(prisma),
       dispatch: { prisma, temporal, taskQueue: config.temporal.taskQueue, ksef: dispatchKsef, logger, dispatcher: config.dispatcher },
       alerting: createAlerting({
         prisma,
@@ -46,6 +49,7 @@ async function main() {
         dedupWindowMs: config.alerts.dedupWindowMs,
       }),
     },
+    features: { offline: config.offline },
     operations: { webhooks: config.statusWebhooks, checks: { backlogLimit: config.alerts.backlogLimit } },
     tuning: config.worker,
     identity: config.ops.workerIdentity,
@@ -54,6 +58,7 @@ async function main() {
   });
   // Digests, checks and status-webhook delivery run in one workflow per task queue; every worker ensures it.
   await ensureOperationsSweep(temporal, config.temporal.taskQueue, config.alerts.sweep);
+  await ensureCounterpartyAuditSchedule(temporal, config.temporal.taskQueue, config.validation.counterpartyAuditEveryMs);
   // Ctrl-C reaches every process of the group and `npm start` then sends SIGTERM too: stop once.
   const stop = () => {
     if (worker.getState() !== 'RUNNING') return;

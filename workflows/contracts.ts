@@ -25,6 +25,14 @@ export interface LifecycleSettings {
   correctionWaitSlaMs?: number;
   /** First re-check of a corrected invoice still on its way to KSeF; doubles up to 10 minutes. */
   correctionPollMs?: number;
+  /** When KSeF cannot take invoices (announced, or sends fail): issue offline and send later, instead of triage. */
+  offlineAuto?: boolean;
+  /** While offline: how often KSeF is probed. */
+  offlineRecheckMs?: number;
+  /** Alert this long before the offline sending deadline. */
+  offlineAlertBeforeMs?: number;
+  /** Tests: the offline deadline is this long after going offline instead of the legal business-day one. */
+  offlineDeadlineOverrideMs?: number | null;
 }
 
 export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
@@ -37,6 +45,10 @@ export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
   ksefInitialRetryMs: 1000,
   correctionWaitSlaMs: 4 * 60 * 60 * 1000,
   correctionPollMs: 5000,
+  offlineAuto: false,
+  offlineRecheckMs: 60_000,
+  offlineAlertBeforeMs: 4 * 60 * 60 * 1000,
+  offlineDeadlineOverrideMs: null,
 };
 
 export interface InvoiceWorkflowInput {
@@ -78,6 +90,8 @@ export interface InvoiceWorkflowState {
   invoiceHash: string | null;
   pendingManualException: { requestedBy: string; reason: string } | null;
   decisions: HumanDecision[];
+  /** Set once the invoice is issued offline (absent in runs from before offline mode). */
+  offline?: { mode: string; deadline: string; qrCodeI: string; qrCodeII: string | null; sent: boolean } | null;
 }
 
 export interface ActorInput {

@@ -19,6 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
 import type { CorrectionActivities } from '../activities/corrections';
+import type { OfflineActivities, OfflineEntry } from '../activities/offline';
 import { normalizeNip } from '../domain/nip';
 import type { Invoice } from '../domain/invoice';
 import type { InvoiceStatusName } from '../domain/lifecycle';
@@ -45,10 +46,12 @@ import {
 } from './contracts';
 
 type HumanOutcome = 'retry' | 'corrected' | 'manual-exception' | 'cancel';
+type OfflineState = OfflineEntry & { invoiceHash: string; alerted: boolean; missed: boolean };
 type ChecklistResult = { kind: 'ready'; approvalReason: string | null } | { kind: 'amended' } | { kind: 'human'; outcome: HumanOutcome };
 
 /** Patch ids (docs/WORKFLOW-VERSIONING.md): runs started before a change replay the old branch. */
 const CORRECTION_CHECKLIST = 'correction-checklist';
+const OFFLINE_MODE = 'offline-mode';
 const CORRECTION_POLL_MAX_MS = 10 * 60 * 1000;
 
 export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceWorkflowState> {
@@ -69,6 +72,18 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
 
   const corrections = proxyActivities<CorrectionActivities>({
     startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  });
+
+  const offlineActs = proxyActivities<OfflineActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  });
+  const recheckMs = settings.offlineRecheckMs ?? 60_000;
+  // Probing for KSeF's return is one long heartbeating activity per phase, not a timer per probe.
+  const offlineWait = proxyActivities<OfflineActivities>({
+    startToCloseTimeout: '1 day',
+    heartbeatTimeout: Math.max(30_000, recheckMs * 3),
     retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
   });
 
@@ -397,6 +412,11 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
   upsertSearchAttributes({ KsefStatus: ['RECEIVED'] });
   await audit('invoice.received', 'started', input.submittedBy, { workflowId: workflowInfo().workflowId, contentHash });
   let approved = false;
+  let offline: OfflineState | null = null;
+  // Read through a function: goOffline() sets it, which TypeScript's narrowing cannot see.
+  const currentOffline = (): OfflineState | null => offline;
+  // SHA-256 of a rejected offline file: the next send is its technical correction.
+  let technicalCorrectionOf: string | null = null;
 
   for (;;) {
     // Validate
@@ -436,7 +456,21 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       approved = true;
     }
 
+    // Offline: the source issued it offline, or KSeF cannot take invoices → QR codes, deadline, wait.
+    if ((invoice.offline === true || settings.offlineAuto === true) && patched(OFFLINE_MODE)) {
+      const known = currentOffline();
+      if (known && known.invoiceHash !== check.invoiceHash) await goOffline(known.mode, 'Technical correction of an offline invoice', check.invoiceHash);
+      if (!currentOffline() && invoice.offline) await goOffline('OFFLINE24', 'Issued offline by the source system', check.invoiceHash);
+      if (!currentOffline() && settings.offlineAuto) {
+        const availability = await offlineActs.checkKsefAvailability();
+        if (!availability.available) await goOffline(availability.mode, availability.detail, check.invoiceHash);
+      }
+      const now = currentOffline();
+      if (now) await waitForKsef(now);
+    }
+
     // Send: queue the XML with the seller's dispatcher, which owns KSeF's limits.
+    const sentOffline = currentOffline() !== null;
     state.attempt += 1;
     currentDispatch = `${input.registryId}:${state.attempt}`;
     sentNotice = null;
@@ -449,10 +483,25 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       dispatchId: currentDispatch,
       xml: check.xml,
       invoiceHash: check.invoiceHash,
+      ...(sentOffline ? { offlineMode: true, hashOfCorrectedInvoice: technicalCorrectionOf } : {}),
     });
 
     // Confirm
     const status = await awaitKsefOutcome();
+    if (status.failure && status.failure.code === 'KSEF_UNAVAILABLE' && settings.offlineAuto === true && patched(OFFLINE_MODE)) {
+      // KSeF stopped taking invoices while this one waited: issue it offline and send it when KSeF is back.
+      if (!currentOffline()) {
+        const availability = await offlineActs.checkKsefAvailability();
+        await goOffline(availability.mode, status.failure.reason, check.invoiceHash);
+      }
+      continue;
+    }
+    if (sentOffline && !status.failure) {
+      await offlineActs.noteOfflineEvent({ registryId: input.registryId, event: 'sent', ksefNumber: status.code === 200 ? status.ksefNumber : null, technicalCorrectionOf });
+      if (state.offline) state.offline.sent = true;
+      // A rejected offline invoice is re-sent as a technical correction citing the rejected file.
+      technicalCorrectionOf = status.code === 200 ? null : check.invoiceHash;
+    }
     if (status.failure) {
       const next = await triage('NEEDS_FIX', { code: status.failure.code, reason: status.failure.reason });
       if (await closeIfFinal(next)) return state;
@@ -478,6 +527,59 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       details: status.details,
     });
     if (await closeIfFinal(next)) return state;
+  }
+
+  /** Issued offline: legal deadline (or the configured override), QR codes stored and shown. */
+  async function goOffline(mode: OfflineEntry['mode'], reason: string, invoiceHash: string) {
+    const entry = await offlineActs.enterOfflineMode({
+      registryId: input.registryId,
+      sellerNip: invoice.seller.nip,
+      issueDate: invoice.issueDate,
+      invoiceHash,
+      mode,
+      reason,
+      deadlineOverrideMs: settings.offlineDeadlineOverrideMs ?? null,
+      alertBeforeMs: settings.offlineAlertBeforeMs ?? 4 * 60 * 60 * 1000,
+    });
+    offline = { ...entry, invoiceHash, alerted: false, missed: false };
+    state.offline = { mode: entry.mode, deadline: entry.deadline, qrCodeI: entry.qrCodeI, qrCodeII: entry.qrCodeII, sent: false };
+    await audit('invoice.offline', entry.mode, 'system', { reason, deadline: entry.deadline, qrCodeI: entry.qrCodeI, qrCodeII: entry.qrCodeII });
+  }
+
+  /** Until KSeF takes invoices again: alert before the deadline, and again when it has passed. */
+  async function waitForKsef(o: OfflineState) {
+    await moveTo('SENDING', 'offline', {
+      nextAction: `Issued offline (${o.mode}); goes to KSeF automatically when it takes invoices again — legal deadline ${o.deadline}`,
+      deadline: o.deadline,
+    });
+    for (;;) {
+      const deadlineMs = Date.parse(o.deadline);
+      const alertAtMs = Date.parse(o.alertAt);
+      const untilMs = !o.alerted ? alertAtMs : !o.missed ? deadlineMs : Date.now() + 6 * 60 * 60 * 1000;
+      const probe = await offlineWait.awaitKsefAvailability({ untilMs, probeEveryMs: recheckMs });
+      if (probe.available) return;
+      const missed = Date.now() >= deadlineMs;
+      if ((!o.alerted && Date.now() >= alertAtMs) || (!o.missed && missed)) {
+        const late = missed && !o.missed;
+        o.alerted = true;
+        if (late) o.missed = true;
+        const alert = await local.raiseAlert({
+          kind: 'sla-missed',
+          registryId: input.registryId,
+          invoiceNumber: invoice.invoiceNumber,
+          sellerNip: invoice.seller.nip,
+          sourceSystem: invoice.sourceSystem,
+          errorCode: late ? 'OFFLINE_DEADLINE_MISSED' : 'OFFLINE_DEADLINE_APPROACHING',
+          reason: late
+            ? `The offline invoice was not sent to KSeF by its legal deadline ${o.deadline} (${probe.detail})`
+            : `The offline invoice must reach KSeF by ${o.deadline}; KSeF still cannot take it (${probe.detail})`,
+          escalationLevel: late ? 1 : 0,
+        });
+        state.owner = alert.owner;
+        await offlineActs.noteOfflineEvent({ registryId: input.registryId, event: late ? 'deadline-missed' : 'deadline-alerted' });
+        await audit('invoice.offline-deadline', late ? 'missed' : 'approaching', 'system', { deadline: o.deadline, owner: alert.owner });
+      }
+    }
   }
 
   /**

@@ -22,7 +22,8 @@ export function cancellingCorrection(
   if (!type) throw new Error(`KSEFOPS_CANCEL_NOT_SUPPORTED: ${original.type}`);
   const before = original.lines.filter((l) => !l.beforeCorrection).map((l) => ({ ...l, beforeCorrection: true }));
   const after = before.map(({ beforeCorrection: _b, ...l }) => ({ ...l, quantity: '0', netAmount: '0.00' }));
-  const { grossAmount: _gross, payment: _payment, ...rest } = original;
+  // The correction is issued online now, whatever the original was.
+  const { grossAmount: _gross, payment: _payment, offline: _offline, ...rest } = original;
   return {
     ...rest,
     type,

@@ -19,6 +19,9 @@ import { createApp } from '../../api/app';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client';
 import { createKsefSimulator, type KsefSimulator, type KsefSimulatorOptions } from '../../ksef-simulator/app';
 import { createWorker } from '../../worker/create-worker';
+import { counterpartyAuditScheduleId, ensureCounterpartyAuditSchedule } from '../../worker/counterparty-audit-schedule';
+import { PrismaCounterpartyLookup } from '../../prisma/counterparty-repository';
+import type { FeatureDeps } from '../../activities/features';
 import { DEFAULT_LIFECYCLE_SETTINGS, type DispatcherSettings, type LifecycleSettings } from '../../workflows/contracts';
 import { PUBLISHED_LIMITS } from '../../workflows/rate-budget';
 
@@ -44,6 +47,10 @@ export interface StackOptions {
   operations?: { sweep?: Partial<OperationsSweepInput> } & Pick<OperationsDeps, 'webhooks' | 'checks'>;
   /** A database of its own (tests about global facts, e.g. how many admins exist). */
   databaseUrl?: string;
+  /** Create the counterparty-audit Schedule with this interval (removed again by stop()). */
+  counterpartyAuditEveryMs?: number;
+  /** Offline mode (KOD II certificate), purchase import: merged over the stack's defaults. */
+  features?: Partial<FeatureDeps>;
 }
 
 export interface ApiCall {
@@ -113,8 +120,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       ksef,
       logger: silentLogger,
       approvalThresholdGross: lifecycle.approvalThresholdGross,
+      counterparties: new PrismaCounterpartyLookup(prisma),
       dispatch: { prisma, temporal, taskQueue, ksef: dispatchKsef, logger: silentLogger, dispatcher, dispatcherIdPrefix: `ksef-dispatcher-${taskQueue}-` },
       alerting,
+    },
+    features: {
+      ...options.features,
+      offline: { apiBaseUrl: sim.url, latarniaUrl: `${sim.rootUrl}/latarnia`, qrBaseUrl: 'https://qr-test.ksef.mf.gov.pl', probeTimeoutMs: 1000, ...options.features?.offline },
     },
     operations: { webhooks: { initialBackoffMs: 200, maxBackoffMs: 1000, timeoutMs: 3000, ...options.operations?.webhooks }, checks: options.operations?.checks },
   });
@@ -131,6 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     alerting,
   });
   await ensureOperationsSweep(temporal, taskQueue, { tickMs: 1000, digestEveryMs: 60 * 60 * 1000, checksEveryMs: 60 * 60 * 1000, ...options.operations?.sweep });
+  if (options.counterpartyAuditEveryMs) await ensureCounterpartyAuditSchedule(temporal, taskQueue, options.counterpartyAuditEveryMs);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -168,6 +181,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (options.counterpartyAuditEveryMs) await temporal.schedule.getHandle(counterpartyAuditScheduleId(taskQueue)).delete().catch(() => undefined);
       // Dispatchers live as long as their seller; this stack's ones end with it.
       for await (const run of temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
         await temporal.workflow.getHandle(run.workflowId).terminate('test stack stopped').catch(() => undefined);

@@ -1,0 +1,117 @@
+/**
+ * Offline mode I/O: is KSeF taking invoices, the legal deadline, the QR codes of the visualisation,
+ * and the long wait for KSeF's return (one heartbeating activity instead of thousands of timers).
+ */
+import { Context } from '@temporalio/activity';
+import { offlineSendingDeadline, warsawDateOf, type OfflineMode } from '../../domain/business-days';
+import { checkKsefAvailability, type KsefAvailability } from '../../ksef-client/availability';
+import { buildCertificateVerificationUrl, buildInvoiceVerificationUrl, qrLabel } from '../../ksef-client/qr';
+import type { PrismaClient } from '../../prisma/client';
+
+export interface OfflineSettings {
+  /** KSeF API base (with /v2): probed for reachability. */
+  apiBaseUrl: string;
+  /** Latarnia base URL (…/latarnia); null = not asked. */
+  latarniaUrl: string | null;
+  /** QR host of the environment, e.g. https://qr-test.ksef.mf.gov.pl. */
+  qrBaseUrl: string;
+  /** KSeF offline certificate (PEM) and its private key (PEM), for KOD II; absent = no KOD II. */
+  certificate?: { certificatePem: string; privateKeyPem: string } | null;
+  probeTimeoutMs?: number;
+}
+
+export interface OfflineEntry {
+  mode: OfflineMode;
+  deadline: string;
+  alertAt: string;
+  qrCodeI: string;
+  qrCodeII: string | null;
+  qrLabel: string;
+}
+
+export function modeOf(availability: KsefAvailability): OfflineMode {
+  if (availability.announced === 'ONGOING_UNAVAILABILITY') return 'UNAVAILABILITY';
+  if (availability.announced === 'ONGOING_FAILURE' || availability.announced === 'ONGOING_TOTAL_FAILURE') return 'EMERGENCY';
+  // Unannounced: the taxpayer may always issue offline24 (facts §9).
+  return 'OFFLINE24';
+}
+
+export function createOfflineActivities(deps: { prisma: PrismaClient; offline?: OfflineSettings }) {
+  const settings = () => {
+    if (!deps.offline) throw new Error('KSEFOPS_OFFLINE_NOT_CONFIGURED: the worker was created without offline settings');
+    return deps.offline;
+  };
+  const look = () => checkKsefAvailability({ apiBaseUrl: settings().apiBaseUrl, latarniaUrl: settings().latarniaUrl, timeoutMs: settings().probeTimeoutMs });
+
+  return {
+    async checkKsefAvailability(): Promise<{ available: boolean; mode: OfflineMode; detail: string }> {
+      const a = await look();
+      return { available: a.available, mode: modeOf(a), detail: a.detail };
+    },
+
+    /** Record the invoice as issued offline: deadline (or the test override) and QR codes. Idempotent. */
+    async enterOfflineMode(input: {
+      registryId: string;
+      sellerNip: string;
+      issueDate: string;
+      invoiceHash: string;
+      mode: OfflineMode;
+      reason: string;
+      /** Tests: the deadline is this long after now instead of the legal one. */
+      deadlineOverrideMs: number | null;
+      alertBeforeMs: number;
+    }): Promise<OfflineEntry> {
+      const existing = await deps.prisma.offlineInvoice.findUnique({ where: { registryId: input.registryId } });
+      if (existing && existing.invoiceHash === input.invoiceHash && existing.mode === input.mode) return entryOf(existing);
+      const now = new Date();
+      const deadline = input.deadlineOverrideMs !== null ? new Date(now.getTime() + input.deadlineOverrideMs) : offlineSendingDeadline(input.mode, input.issueDate, warsawDateOf(now));
+      const alertAt = new Date(Math.max(now.getTime(), deadline.getTime() - input.alertBeforeMs));
+      const s = settings();
+      const qrCodeI = buildInvoiceVerificationUrl({ environment: s.qrBaseUrl, sellerNip: input.sellerNip, issueDate: input.issueDate, invoiceHash: input.invoiceHash });
+      const qrCodeII = s.certificate
+        ? buildCertificateVerificationUrl({
+            environment: s.qrBaseUrl,
+            contextType: 'Nip',
+            contextValue: input.sellerNip,
+            sellerNip: input.sellerNip,
+            invoiceHash: input.invoiceHash,
+            certificatePem: s.certificate.certificatePem,
+            privateKeyPem: s.certificate.privateKeyPem,
+          })
+        : null;
+      const data = { mode: input.mode, reason: input.reason, invoiceHash: input.invoiceHash, qrCodeI, qrCodeII, qrLabel: qrLabel(undefined), deadline, alertAt };
+      const row = await deps.prisma.offlineInvoice.upsert({ where: { registryId: input.registryId }, create: { registryId: input.registryId, ...data }, update: data });
+      return entryOf(row);
+    },
+
+    async noteOfflineEvent(input: { registryId: string; event: 'deadline-alerted' | 'deadline-missed' | 'sent'; ksefNumber?: string | null; technicalCorrectionOf?: string | null }): Promise<void> {
+      const at = new Date();
+      const data =
+        input.event === 'deadline-alerted'
+          ? { deadlineAlertedAt: at }
+          : input.event === 'deadline-missed'
+            ? { deadlineMissedAt: at }
+            : { sentAt: at, ...(input.ksefNumber ? { qrLabel: input.ksefNumber } : {}), ...(input.technicalCorrectionOf ? { technicalCorrectionOf: input.technicalCorrectionOf } : {}) };
+      await deps.prisma.offlineInvoice.updateMany({ where: { registryId: input.registryId }, data });
+    },
+
+    /** Probe until KSeF takes invoices again or `untilMs` passes; heartbeats keep a long wait alive and cancellable. */
+    async awaitKsefAvailability(input: { untilMs: number; probeEveryMs: number }): Promise<{ available: boolean; detail: string }> {
+      const ctx = Context.current();
+      for (;;) {
+        const a = await look();
+        ctx.heartbeat(a.detail);
+        if (a.available) return { available: true, detail: a.detail };
+        const left = input.untilMs - Date.now();
+        if (left <= 0) return { available: false, detail: a.detail };
+        await ctx.sleep(Math.min(left, input.probeEveryMs));
+      }
+    },
+  };
+}
+
+function entryOf(row: { mode: string; deadline: Date; alertAt: Date; qrCodeI: string; qrCodeII: string | null; qrLabel: string }): OfflineEntry {
+  return { mode: row.mode as OfflineMode, deadline: row.deadline.toISOString(), alertAt: row.alertAt.toISOString(), qrCodeI: row.qrCodeI, qrCodeII: row.qrCodeII, qrLabel: row.qrLabel };
+}
+
+export type OfflineActivities = ReturnType<typeof createOfflineActivities>;
