@@ -12,6 +12,7 @@ import { createLogger } from '../config/logger';
 import { migrateDeploy } from '../infra/migrate';
 import { startEmbeddedPostgres, ensureDatabase } from '../infra/postgres';
 import { isPortOpen, stopChild, waitFor } from '../infra/processes';
+import { connectTemporalClient } from '../infra/temporal-connection';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 
 async function main() {
@@ -48,6 +49,12 @@ async function main() {
       stops.push(temporal.stop);
       temporalAddress = temporal.address;
       temporalUi = temporal.uiUrl ?? temporalUi;
+    } else {
+      // An external cluster: fail here with a clear message rather than in two child processes.
+      const connection = await connectTemporalClient(config.temporal);
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      logger.info({ address: temporalAddress, namespace: config.temporal.namespace }, 'using the Temporal cluster');
     }
 
     let databaseUrl = config.database.url;
