@@ -1,0 +1,9 @@
+export function createBareActivities() {
+  return {
+    async noop(step: number): Promise<number> {
+      return step;
+    },
+  };
+}
+
+export type BareActivities = ReturnType<typeof createBareActivities>;

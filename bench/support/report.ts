@@ -1,0 +1,200 @@
+/**
+ * The summary table (stdout) and docs/BENCHMARKS.md. Only figures of this run are written; a
+ * measurement that failed or was not run says so instead of showing a number.
+ */
+import os from 'node:os';
+import type { BareResult, ThroughputResult } from '../phases/throughput';
+import type { SubmitLatencyResult } from '../phases/submit-latency';
+import { CEILING_IF_60_SESSIONS, CEILING_PER_SECOND, type BatchResult, type SellersResult } from '../phases/batch';
+import type { MemoryResult } from '../phases/memory';
+import type { BenchArgs } from './args';
+
+export interface BenchResults {
+  startedAt: Date;
+  finishedAt?: Date;
+  command: string;
+  loadAtStart: string;
+  loadAtEnd?: string;
+  database: string;
+  throughput?: ThroughputResult;
+  bare?: BareResult;
+  latency?: SubmitLatencyResult;
+  batch?: BatchResult;
+  memory: MemoryResult[];
+  registry?: { rows: number; markdown: string; seconds: number; load: string };
+  tuning: ThroughputResult[];
+  sellers: SellersResult[];
+  errors: Record<string, string>;
+}
+
+const f = (n: number | undefined, digits = 1) => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits));
+const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
+
+export function summaryRows(r: BenchResults): Array<[string, string, string]> {
+  const rows: Array<[string, string, string]> = [];
+  const t = r.throughput;
+  const b = r.bare;
+  if (t) rows.push([`End-to-end: ${t.invoices} invoices, API → ACCEPTED (simulator limits off)`, `${f(t.perSecond)} invoices/s (${f(t.seconds)} s)`, '']);
+  if (b) rows.push([`Bare workflow: ${b.workflows} × ${b.activityCalls} no-op activities`, `${f(b.perSecond)} workflows/s (${f(b.seconds)} s)`, '']);
+  if (t && b) rows.push(['Ratio invoices/s ÷ bare workflows/s', f(t.perSecond / b.perSecond, 2), '≥ 0.8']);
+  if (t && b) rows.push(['Ratio of CPU per workflow (bare ÷ invoice; worker + Temporal + bench process)', f((b.workerCpu + b.temporalCpu + b.clientCpu) / b.workflows / ((t.workerCpu + t.temporalCpu + t.benchCpu) / t.invoices), 2), '']);
+  const l = r.latency;
+  if (l) rows.push([`API submit latency at ${l.rate} req/s for ${l.durationSeconds} s (p50 / p95 / p99)`, `${f(l.p50)} / ${f(l.p95)} / ${f(l.p99)} ms (${l.accepted202}/${l.requests} × 202)`, '']);
+  const x = r.batch;
+  if (x) {
+    rows.push([`Batch: ${x.invoices} invoices, one seller, published limits`, `${f(x.seconds)} s, ${f(x.perSecond)} invoices/s, ${x.batchSessions} batch sessions, ${x.tooMany} × 429`, '0 × 429']);
+    rows.push([`Share of KSeF's one-seller ceiling (${f(CEILING_PER_SECOND)}/s; ${f(CEILING_IF_60_SESSIONS)}/s if 60 sessions/h)`, `${pct(x.perSecond / CEILING_PER_SECOND)} (${pct(x.perSecond / CEILING_IF_60_SESSIONS)})`, '≥ 90 %']);
+    rows.push(['Submit → KSeF number: single invoices (p50 / max)', `${f(x.single.p50 / 1000, 2)} / ${f(x.single.max / 1000, 2)} s`, '']);
+    rows.push([`Submit → KSeF number at peak (${x.invoices} queued; p50 / p95)`, `${f(x.acceptP50 / 1000)} / ${f(x.acceptP95 / 1000)} s`, '']);
+  }
+  for (const s of r.sellers) rows.push([`${s.sellers} sellers × ${s.invoices / s.sellers}, ${s.workers} worker process(es)`, `${f(s.perSecond)} invoices/s (${f(s.seconds)} s), ${s.tooMany} × 429`, '']);
+  for (const m of r.memory) rows.push([`Worker RSS, ${m.waiting} invoices waiting in REJECTED (cache ${m.cachedWorkflows})`, `${f(m.idleMiB, 0)} → ${f(m.waitingMiB, 0)} MiB (${f(m.perInvoiceKiB, 0)} KiB per invoice)`, '']);
+  if (r.registry) rows.push([`Registry list/filter, ${r.registry.rows.toLocaleString('en')} invoices`, 'see the table below', '']);
+  for (const [phase, error] of Object.entries(r.errors)) rows.push([`${phase}`, `FAILED: ${error.split('\n')[0].slice(0, 120)}`, '']);
+  return rows;
+}
+
+export function summaryTable(r: BenchResults): string {
+  const rows = summaryRows(r);
+  return ['| measurement | figure | goal |', '|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+function tuningEnv(t: ThroughputResult): string {
+  return t.label;
+}
+
+export function benchmarksMarkdown(r: BenchResults, args: BenchArgs): string {
+  const cpu = os.cpus();
+  const out: string[] = [];
+  out.push('# Benchmarks');
+  out.push('');
+  out.push('Produced by `npm run bench` (`bench/run.ts`); every figure below comes from the one run described here.');
+  out.push('Speed and memory goals live here, never in timed tests. Re-run it after a change that touches the hot path and commit the new file.');
+  out.push('');
+  out.push('## The run');
+  out.push('');
+  out.push(`- Command: \`${r.command}\``);
+  out.push(`- Date: ${r.startedAt.toISOString()} → ${r.finishedAt?.toISOString() ?? '?'}`);
+  out.push(`- Machine: ${cpu.length} CPU (nproc; ${cpu[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${os.type()} ${os.release()}`);
+  out.push(`- Load average (1/5/15 min) at start: ${r.loadAtStart}; at end: ${r.loadAtEnd ?? '?'} — the machine is shared with other engineers' test runs, so figures are lower bounds of what a quiet machine gives.`);
+  out.push(`- Infrastructure: Temporal dev server (official CLI, SQLite in memory) on a free port; PostgreSQL: ${r.database}; migrations applied.`);
+  out.push('- Shape: KSeF simulator and API in the bench process, the product worker as its own process (`worker/main.ts`, configured by env like a deployment), one task queue and fresh seller NIP(s) per measurement.');
+  out.push(`- Scale: ${args.quick ? '**--quick** (smoke run, small numbers)' : 'full'}; submit concurrency ${args.concurrency}.`);
+  out.push('');
+  out.push('## Summary');
+  out.push('');
+  out.push(summaryTable(r));
+  out.push('');
+
+  const t = r.throughput;
+  const b = r.bare;
+  out.push('## 1. End-to-end throughput against a bare workflow');
+  out.push('');
+  if (t && b) {
+    out.push(`${t.invoices} invoices were submitted through \`POST /api/v1/invoices\` (${args.concurrency} in flight) and counted until the registry showed all of them ACCEPTED, with the simulator's rate limits off and the dispatcher's budget lifted (\`KSEF_LIMITS_JSON\` far above reach), so what is measured is the product's own work. On the same Temporal server, \`bench/bare/workflow.ts\` then ran ${b.workflows} workflows of ${b.activityCalls} no-op activity calls each — the number of activity calls counted in a real invoice history of this run (the invoice workflow also received ${t.signals} signals from the dispatcher, which the bare workflow does not) — started by a client with the same concurrency, with a worker process of the same tuning.`);
+    out.push('');
+    out.push('| | invoices | bare |');
+    out.push('|---|---:|---:|');
+    out.push(`| workflows | ${t.invoices} | ${b.workflows} |`);
+    out.push(`| wall time, first submit/start → last ACCEPTED/completed | ${f(t.seconds)} s | ${f(b.seconds)} s |`);
+    out.push(`| throughput | ${f(t.perSecond)} /s | ${f(b.perSecond)} /s |`);
+    out.push(`| worker process CPU | ${f(t.workerCpu)} s (${f((t.workerCpu / t.invoices) * 1000)} ms per invoice) | ${f(b.workerCpu)} s (${f((b.workerCpu / b.workflows) * 1000)} ms per workflow) |`);
+    out.push(`| Temporal server CPU | ${f(t.temporalCpu)} s | ${f(b.temporalCpu)} s |`);
+    out.push(`| bench process CPU (API + simulator + client) | ${f(t.benchCpu)} s | – |`);
+    out.push(`| bench process CPU (client) | – | ${f(b.clientCpu)} s |`);
+    const invoiceCpu = t.workerCpu + t.temporalCpu + t.benchCpu;
+    const bareCpu = b.workerCpu + b.temporalCpu + b.clientCpu;
+    out.push(`| CPU per workflow, all processes above | ${f((invoiceCpu / t.invoices) * 1000)} ms | ${f((bareCpu / b.workflows) * 1000)} ms |`);
+    out.push(`| load average after | ${t.load} | ${b.load} |`);
+    out.push('');
+    out.push(`**Ratio: ${f(t.perSecond / b.perSecond, 2)}** (goal ≥ 0.8). Submitting took ${f(t.submitSeconds)} s (API answer p50 ${f(t.submitP50)} ms); submit → ACCEPTED per invoice p50 ${f(t.acceptP50 / 1000, 2)} s, p95 ${f(t.acceptP95 / 1000, 2)} s. Sent as ${JSON.stringify(t.sendModes)} in ${t.sessions} KSeF session(s).`);
+  } else out.push(r.errors.throughput ? `Failed: ${r.errors.throughput}` : 'Not run.');
+  out.push('');
+
+  const l = r.latency;
+  out.push('## 2. API submit latency at a fixed rate');
+  out.push('');
+  if (l) {
+    out.push(`autocannon, ${l.rate} requests/s over ${l.connections} connections for ${l.durationSeconds} s, every request a new invoice (request setup function), simulator at the published limits, the worker processing meanwhile. Latencies are per response as measured by autocannon; its own histogram (corrected for coordinated omission) gave p50 ${f(l.correctedP50)} ms, p99 ${f(l.correctedP99)} ms.`);
+    out.push('');
+    out.push('| requests | 202 | other status | errors | timeouts | p50 ms | p95 ms | p99 ms | max ms | load after |');
+    out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    out.push(`| ${l.requests} | ${l.accepted202} | ${l.other} | ${l.errors} | ${l.timeouts} | ${f(l.p50)} | ${f(l.p95)} | ${f(l.p99)} | ${f(l.max)} | ${l.load} |`);
+    out.push('');
+    out.push(`${l.acceptedByEnd} of the ${l.accepted202} were already ACCEPTED when the load stopped (the rest were not waited for).`);
+  } else out.push(r.errors.latency ? `Failed: ${r.errors.latency}` : 'Not run.');
+  out.push('');
+
+  const x = r.batch;
+  out.push('## 3. Batch sessions at the published limits');
+  out.push('');
+  if (x) {
+    out.push(`${x.invoices} invoices of one seller through the API, simulator and dispatcher at KSeF's published limits (product defaults: \`DISPATCH_BATCH_MIN_SIZE\` 20, \`DISPATCH_POLL_INTERVAL_MS\` 2000).`);
+    out.push('');
+    out.push('| | |');
+    out.push('|---|---|');
+    out.push(`| first submit → last ACCEPTED | ${f(x.seconds)} s (${f(x.perSecond)} invoices/s); submitting alone took ${f(x.submitSeconds)} s |`);
+    out.push(`| sent as | ${JSON.stringify(x.sendModes)}; ${x.batchSessions} batch sessions, largest ${x.largestSession} invoices |`);
+    out.push(`| requests per endpoint group (\`/_sim/requests\`) | ${Object.entries(x.requests).map(([g, n]) => `${g} ${n}`).join(', ')} |`);
+    out.push(`| 429 answers | ${x.tooMany} |`);
+    out.push(`| submit → KSeF number at peak | p50 ${f(x.acceptP50 / 1000)} s, p95 ${f(x.acceptP95 / 1000)} s, max ${f(x.acceptMax / 1000)} s |`);
+    out.push(`| submit → KSeF number, ${x.single.count} single invoices one at a time | p50 ${f(x.single.p50 / 1000, 2)} s, max ${f(x.single.max / 1000, 2)} s (sent ${JSON.stringify(x.single.modes)}) |`);
+    out.push(`| worker CPU | ${f(x.workerCpu)} s (${f((x.workerCpu / x.invoices) * 1000)} ms per invoice) |`);
+    out.push(`| load average after | ${x.load} |`);
+    out.push('');
+    out.push(`**KSeF's ceiling for one seller.** The batch-session group allows ${60} requests an hour per context; the simulator counts both the open and the close of a session in it, so an hour holds 30 sessions of up to 10 000 invoices = ${f(CEILING_PER_SECOND)} invoices/s sustained (${f(CEILING_IF_60_SESSIONS)}/s if only opens counted, 60 sessions/h). This run reached ${f(x.perSecond)} invoices/s = ${pct(x.perSecond / CEILING_PER_SECOND)} of ${f(CEILING_PER_SECOND)}/s (${pct(x.perSecond / CEILING_IF_60_SESSIONS)} of ${f(CEILING_IF_60_SESSIONS)}/s), using ${x.batchSessions} of the hour's sessions for ${x.invoices} invoices.`);
+  } else out.push(r.errors.batch ? `Failed: ${r.errors.batch}` : 'Not run.');
+  out.push('');
+  if (r.sellers.length) {
+    out.push('### Several sellers, one worker process against two');
+    out.push('');
+    out.push('| sellers | invoices | worker processes | wall time | invoices/s | 429 | worker CPU s | load after |');
+    out.push('|---:|---:|---:|---:|---:|---:|---|---|');
+    for (const s of r.sellers) out.push(`| ${s.sellers} | ${s.invoices} | ${s.workers} | ${f(s.seconds)} s | ${f(s.perSecond)} | ${s.tooMany} | ${s.workerCpu.map((c) => f(c)).join(' + ')} | ${s.load} |`);
+  } else if (r.errors.sellers) out.push(`Several sellers: failed: ${r.errors.sellers}`);
+  out.push('');
+
+  out.push('## 4. Worker memory with invoices waiting for people');
+  out.push('');
+  if (r.memory.length) {
+    out.push('The simulator was told to reject the next N invoices (`/_sim/faults` `rejectInvoices`, code 450); each invoice workflow ends in REJECTED, waiting for a correction. VmRSS of the worker process (`/proc/<pid>/status`), 5 s after start-up and 5 s after the last invoice reached REJECTED.');
+    out.push('');
+    out.push('| setting | invoices waiting | RSS idle | RSS with all waiting | per waiting invoice | load after |');
+    out.push('|---|---:|---:|---:|---:|---|');
+    for (const m of r.memory) out.push(`| ${m.label} (\`WORKER_MAX_CACHED_WORKFLOWS\` ${m.cachedWorkflows}) | ${m.waiting} | ${f(m.idleMiB, 0)} MiB | ${f(m.waitingMiB, 0)} MiB | ${f(m.perInvoiceKiB, 0)} KiB | ${m.load} |`);
+  } else out.push(r.errors.memory ? `Failed: ${r.errors.memory}` : 'Not run.');
+  out.push('');
+
+  out.push('## 5. Registry list/filter latency');
+  out.push('');
+  if (r.registry) {
+    out.push(`\`bench/registry-latency.ts\` (seed + queries as the API runs them) on this run's PostgreSQL server with ${r.registry.rows.toLocaleString('en')} rows, ${f(r.registry.seconds, 0)} s including the seed; load average after: ${r.registry.load}.`);
+    out.push('');
+    out.push(r.registry.markdown.replace(/^### .*\n+/m, ''));
+  } else out.push(r.errors.registry ? `Failed: ${r.errors.registry}` : 'Not run.');
+  out.push('');
+
+  out.push('## 6. Worker tuning knobs');
+  out.push('');
+  out.push('| knob | default | what it bounds |');
+  out.push('|---|---:|---|');
+  out.push('| `WORKER_MAX_CONCURRENT_ACTIVITIES` | 100 | activities one worker process runs at once (DB writes, XML rendering + XSD, KSeF calls) |');
+  out.push('| `WORKER_MAX_CONCURRENT_WORKFLOW_TASKS` | 40 | workflow tasks (decisions) one worker process runs at once |');
+  out.push('| `WORKER_MAX_CACHED_WORKFLOWS` | 2000 | workflows kept in memory between tasks (sticky cache); an evicted one is replayed from history on its next task |');
+  out.push('| `DISPATCH_BATCH_MIN_SIZE` | 20 | queue length from which the dispatcher opens a batch session instead of sending online |');
+  out.push('| `DISPATCH_MAX_BATCH_SIZE` | 10000 | invoices per batch session (KSeF: at most 10 000) |');
+  out.push('| `DISPATCH_ONLINE_SENDS_PER_SECOND` | 8 | pacing of online sends (KSeF: 10/s) |');
+  out.push('| `DISPATCH_POLL_INTERVAL_MS` | 2000 | how often a session with invoices in flight is asked for final statuses |');
+  out.push('');
+  const tuned = [...(t ? [t] : []), ...r.tuning];
+  if (tuned.length > 1) {
+    out.push(`End-to-end throughput (section 1's measurement, ${t?.invoices ?? '?'} invoices) with different settings:`);
+    out.push('');
+    out.push('| setting | wall time | invoices/s | submit → ACCEPTED p50 / p95 | worker CPU s | load after |');
+    out.push('|---|---:|---:|---|---:|---|');
+    for (const x of tuned) out.push(`| ${tuningEnv(x)} | ${f(x.seconds)} s | ${f(x.perSecond)} | ${f(x.acceptP50 / 1000, 2)} / ${f(x.acceptP95 / 1000, 2)} s | ${f(x.workerCpu)} | ${x.load} |`);
+  } else if (r.errors.tuning) out.push(`Tuning runs failed: ${r.errors.tuning}`);
+  if (r.memory.length > 1) out.push('\nMemory with a smaller workflow cache: see section 4.');
+  out.push('');
+  return out.join('\n');
+}
