@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities, type ActivityDeps } from '../activities';
 import { createAlerting } from '../activities/alerts';
 import { createOperationsActivities, type OperationsDeps } from '../activities/operations';
+import { createCounterpartyAuditActivities } from '../activities/counterparty-audit';
 import { createFeatureActivities, type FeatureDeps } from '../activities/features';
 
 export interface WorkerWiring {
@@ -38,6 +39,7 @@ export async function createWorker(w: WorkerWiring): Promise<Worker> {
       ...createActivities({ ...w.deps, alerting }),
       ...createOperationsActivities({ ...w.deps, ...w.operations, alerting }),
       ...createFeatureActivities({ ...w.deps, alerting }, w.features),
+      ...createCounterpartyAuditActivities(w.deps),
     },
     ...(w.workflowBundle ? { workflowBundle: w.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...w.tuning,

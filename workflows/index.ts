@@ -2,3 +2,4 @@
 export { invoiceLifecycleWorkflow } from './invoice-lifecycle';
 export { ksefDispatcherWorkflow } from './dispatcher';
 export { operationsSweepWorkflow } from './operations-sweep';
+export { counterpartyAuditWorkflow } from './counterparty-audit';

@@ -29,6 +29,9 @@ export const PERMISSIONS = {
   'rules.manage': ['admin'],
   'webhooks.read': ['monitor', 'admin'],
   'webhooks.manage': ['admin'],
+  'counterparties.read': ['sender', 'corrector', 'monitor', 'approver', 'admin'],
+  /** Master data comes from source systems (API keys) and is fixed by finance (correctors). */
+  'counterparties.manage': ['sender', 'corrector'],
   /** Read-only API endpoints not named above (new registry views): every person, no source system. */
   'registry.read': ['corrector', 'monitor', 'approver', 'admin'],
 } as const satisfies Record<string, readonly RoleName[]>;

@@ -32,7 +32,10 @@ export function requirementOf(method: string, path: string): Requirement {
   if (p.startsWith('/api/v1/dashboard') && read(m)) return act('dashboard.read');
   // Writes to the audit log are answered 405 by its route: append-only, whoever asks.
   if (p.startsWith('/api/v1/audit')) return read(m) ? act('audit.read') : anyone;
+  // A fresh counterparty audit recomputes a report and changes no data: whoever may read reports may run it.
+  if (p === '/api/v1/reports/counterparties/run' && m === 'POST') return act('reports.read');
   if (p.startsWith('/api/v1/reports/') && read(m)) return act('reports.read');
+  if (p.startsWith('/api/v1/counterparties')) return act(read(m) ? 'counterparties.read' : 'counterparties.manage');
   if (p.startsWith('/api/v1/alerts') && read(m)) return act('alerts.read');
   if (p.startsWith('/api/v1/users')) return act('users.manage');
   if (p.startsWith('/api/v1/api-keys')) return act('api-keys.manage');
