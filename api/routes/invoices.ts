@@ -5,7 +5,6 @@ import { elementsNotCarried, readFa3Submission } from '../../fa3/intake';
 import { principalOf } from '../auth/context';
 import { validateInvoiceInput, type ValidationContext, type ValidationIssue } from '../../domain/validation';
 import type { PrismaClient } from '../../prisma/client';
-import { findInvoiceById } from '../../prisma/invoice-registry';
 import type { InvoiceService } from '../invoice-service';
 import { actorOf } from '../actor';
 import { ProblemError } from '../problem';
@@ -20,7 +19,6 @@ export interface InvoiceRoutesDeps {
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/*+xml'];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function invoiceRoutes(deps: InvoiceRoutesDeps): Router {
   const router = Router();
@@ -50,37 +48,6 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps): Router {
         statusUrl: `/api/v1/invoices/${result.id}`,
         ...(notCarried.length > 0 ? { warnings: notCarried.map(notCarriedWarning) } : {}),
       });
-  });
-
-  router.get('/:id', async (req, res) => {
-    const id = req.params.id;
-    if (!UUID.test(id)) throw new ProblemError(400, 'INVALID_ID', 'Invalid id', `"${id}" is not an invoice id (a UUID returned by POST /api/v1/invoices).`);
-    const row = await findInvoiceById(deps.prisma, id);
-    if (!row) throw new ProblemError(404, 'INVOICE_NOT_FOUND', 'Not found', `No invoice with id ${id}.`);
-    res.json({
-      id: row.id,
-      workflowId: row.workflowId,
-      direction: row.direction,
-      sourceSystem: row.sourceSystem,
-      sellerNip: row.sellerNip,
-      invoiceNumber: row.invoiceNumber,
-      invoiceType: row.invoiceType,
-      issueDate: row.issueDate.toISOString().slice(0, 10),
-      grossAmount: row.grossAmount.toFixed(2),
-      currency: row.currency,
-      status: row.status,
-      step: row.step,
-      nextAction: row.nextAction,
-      attempts: row.attempts,
-      rejectionCode: row.rejectionCode,
-      rejectionReason: row.rejectionReason,
-      ksefNumber: row.ksefNumber,
-      receivedAt: row.receivedAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
-      sentAt: row.sentAt?.toISOString() ?? null,
-      acceptedAt: row.acceptedAt?.toISOString() ?? null,
-      temporalUiUrl: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(row.workflowId)}`,
-    });
   });
 
   return router;
