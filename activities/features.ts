@@ -5,14 +5,17 @@
 import type { ActivityDeps } from '.';
 import { createCorrectionActivities } from './corrections';
 import { createOfflineActivities, type OfflineSettings } from './offline';
+import { createImportActivities, type ImportSettings } from './imports';
 
 export interface FeatureDeps {
   offline?: OfflineSettings;
+  imports?: ImportSettings;
 }
 
 export function createFeatureActivities(deps: ActivityDeps, features: FeatureDeps = {}) {
   return {
     ...createCorrectionActivities({ prisma: deps.prisma }),
     ...createOfflineActivities({ prisma: deps.prisma, offline: features.offline }),
+    ...createImportActivities({ prisma: deps.prisma, ksef: deps.ksef, logger: deps.logger, imports: features.imports }),
   };
 }

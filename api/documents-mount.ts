@@ -3,6 +3,7 @@ import type { ApiDeps } from './app';
 import { correctionRoutes } from './corrections/routes';
 import type { InvoiceService } from './invoice-service';
 import { offlineRoutes } from './offline/routes';
+import { importRoutes } from './imports/routes';
 
 /**
  * Corrections (chain, cancel by correction), offline details, attachments and purchase imports.
@@ -11,4 +12,5 @@ import { offlineRoutes } from './offline/routes';
 export function mountDocumentRoutes(app: Express, deps: ApiDeps, service: InvoiceService): void {
   app.use('/api/v1/invoices', correctionRoutes({ prisma: deps.prisma, service }));
   app.use('/api/v1/invoices', offlineRoutes({ prisma: deps.prisma }));
+  app.use('/api/v1/imports', importRoutes({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue }));
 }

@@ -105,6 +105,11 @@ const EnvSchema = z.object({
   OFFLINE_AUTO: bool(true),
   OFFLINE_RECHECK_MS: z.coerce.number().int().min(100).default(60_000),
   OFFLINE_ALERT_BEFORE_MS: z.coerce.number().int().min(0).default(4 * 60 * 60 * 1000),
+  /** Purchase invoices: buyer NIPs imported from KSeF on a Temporal Schedule (comma-separated; empty = none). */
+  PURCHASE_IMPORT_BUYER_NIPS: z.string().regex(/^(\d{10}(,\s*\d{10})*)?$/, 'must be comma-separated 10-digit NIPs').default(''),
+  /** KSeF asks for no more than one query per 15 minutes per subject on production. */
+  PURCHASE_IMPORT_EVERY_MINUTES: z.coerce.number().int().min(1).default(15),
+  PURCHASE_IMPORT_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
@@ -227,6 +232,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       offlineRecheckMs: e.OFFLINE_RECHECK_MS,
       offlineAlertBeforeMs: e.OFFLINE_ALERT_BEFORE_MS,
       offlineDeadlineOverrideMs: null,
+    },
+    imports: {
+      buyerNips: e.PURCHASE_IMPORT_BUYER_NIPS.split(',').map((n) => n.trim()).filter(Boolean),
+      everyMs: e.PURCHASE_IMPORT_EVERY_MINUTES * 60 * 1000,
+      initialLookbackMs: e.PURCHASE_IMPORT_LOOKBACK_DAYS * 24 * 60 * 60 * 1000,
     },
     offline: {
       apiBaseUrl: e.KSEF_BASE_URL,

@@ -11,6 +11,7 @@ import { PrismaCounterpartyLookup } from '../prisma/counterparty-repository';
 import { ensureCounterpartyAuditSchedule } from './counterparty-audit-schedule';
 import { PrismaCounterpartyLookup } from '../prisma/counterparty-repository';
 import { createWorker } from './create-worker';
+import { ensurePurchaseImportSchedules } from './purchase-import-schedule';
 import { activityLogContext } from './log-context';
 import { installWorkerRuntime } from './runtime';
 
@@ -52,7 +53,7 @@ async function main() {
         dedupWindowMs: config.alerts.dedupWindowMs,
       }),
     },
-    features: { offline: config.offline },
+    features: { offline: config.offline, imports: { initialLookbackMs: config.imports.initialLookbackMs } },
     operations: { webhooks: config.statusWebhooks, checks: { backlogLimit: config.alerts.backlogLimit } },
     tuning: config.worker,
     identity: config.ops.workerIdentity,
@@ -61,6 +62,7 @@ async function main() {
   });
   // Digests, checks and status-webhook delivery run in one workflow per task queue; every worker ensures it.
   await ensureOperationsSweep(temporal, config.temporal.taskQueue, config.alerts.sweep);
+  await ensurePurchaseImportSchedules(temporal, config.temporal.taskQueue, { buyerNips: config.imports.buyerNips, everyMs: config.imports.everyMs });
   await ensureCounterpartyAuditSchedule(temporal, config.temporal.taskQueue, config.validation.counterpartyAuditEveryMs);
   await ensureCounterpartyAuditSchedule(temporal, config.temporal.taskQueue, config.validation.counterpartyAuditEveryMs);
   // Ctrl-C reaches every process of the group and `npm start` then sends SIGTERM too: stop once.

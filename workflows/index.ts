@@ -3,3 +3,4 @@ export { invoiceLifecycleWorkflow } from './invoice-lifecycle';
 export { ksefDispatcherWorkflow } from './dispatcher';
 export { operationsSweepWorkflow } from './operations-sweep';
 export { counterpartyAuditWorkflow } from './counterparty-audit';
+export { purchaseImportWorkflow } from './purchase-import';

@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   'rules.manage': ['admin'],
   'webhooks.read': ['monitor', 'admin'],
   'webhooks.manage': ['admin'],
+  /** Purchase-invoice import state and backfills: operations (monitor) and admins, not invoice editors. */
+  'imports.manage': ['monitor', 'admin'],
   'counterparties.read': ['sender', 'corrector', 'monitor', 'approver', 'admin'],
   /** Master data comes from source systems (API keys) and is fixed by finance (correctors). */
   'counterparties.manage': ['sender', 'corrector'],
