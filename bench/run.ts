@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type BenchArgs } from './support/args';
 import { ROOT, startBenchInfra, type BenchInfra } from './support/infra';
-import { loadAverage } from './support/processes';
+import { killChildren, loadAverage } from './support/processes';
 import { say } from './support/progress';
 import { benchmarksMarkdown, summaryTable, type BenchResults } from './support/report';
 import { bareThroughput, invoiceThroughput } from './phases/throughput';
@@ -19,6 +19,7 @@ import { submitLatency } from './phases/submit-latency';
 import { batchOneSeller, severalSellers } from './phases/batch';
 import { waitingMemory } from './phases/memory';
 import { registryLatency } from './phases/registry';
+import { xsdCost } from './phases/xsd';
 
 /** Seller NIP blocks per measurement: KSeF budgets and dispatchers are per seller, so none is shared. */
 const BLOCK = { throughput: 1, latency: 2, batch: 3, memory: 4, tuning: 5, sellers1: 6, sellers2: 7, memoryTuned: 8 };
@@ -42,6 +43,7 @@ async function main() {
     if (interrupted) process.exit(130);
     interrupted = true;
     say('interrupted: stopping infrastructure');
+    killChildren();
     void infra.stop().finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
@@ -69,6 +71,11 @@ async function runPhases(infra: BenchInfra, args: BenchArgs, r: BenchResults, wa
       say(`${phase} FAILED: ${r.errors[phase]}`);
     }
   };
+  if (wanted('xsd')) {
+    await attempt('xsd', async () => {
+      r.xsd = await xsdCost({ runs: 5, largeBatch: 50 });
+    });
+  }
   if (wanted('throughput')) {
     await attempt('throughput', async () => {
       r.throughput = await invoiceThroughput(infra, { label: 'defaults (100 activities / 40 workflow tasks / 2000 cached)', invoices: args.invoices, concurrency: args.concurrency, sellerBlock: BLOCK.throughput });

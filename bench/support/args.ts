@@ -16,7 +16,7 @@ export interface BenchArgs {
   out: string;
 }
 
-export const PHASES = ['throughput', 'latency', 'batch', 'memory', 'registry', 'tuning', 'sellers'] as const;
+export const PHASES = ['xsd', 'throughput', 'latency', 'batch', 'memory', 'registry', 'tuning', 'sellers'] as const;
 
 export function parseArgs(argv: string[]): BenchArgs {
   const flags = new Map<string, string>();

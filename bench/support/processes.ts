@@ -15,6 +15,13 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
+const live = new Set<ChildProcess>();
+
+/** An interrupted bench must not leave workers polling a Temporal server that is gone. */
+export function killChildren(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
 /** Output of every bench child goes to a log file under BENCH_LOG_DIR (the run's work directory). */
 export async function spawnNodeProcess(entry: string, env: NodeJS.ProcessEnv, label: string): Promise<BenchProcess> {
   const logDir = process.env.BENCH_LOG_DIR ?? path.join(ROOT, '.data', 'bench-logs');
@@ -26,6 +33,8 @@ export async function spawnNodeProcess(entry: string, env: NodeJS.ProcessEnv, la
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let tail = '';
   let ready = false;
   const keepTail = (chunk: Buffer) => {
