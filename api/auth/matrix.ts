@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   'webhooks.manage': ['admin'],
   /** Purchase-invoice import state and backfills: operations (monitor) and admins, not invoice editors. */
   'imports.manage': ['monitor', 'admin'],
+  /** Documents travel with invoices from source systems (API keys) and from finance (correctors). */
+  'attachments.manage': ['sender', 'corrector'],
   'counterparties.read': ['sender', 'corrector', 'monitor', 'approver', 'admin'],
   /** Master data comes from source systems (API keys) and is fixed by finance (correctors). */
   'counterparties.manage': ['sender', 'corrector'],

@@ -37,6 +37,7 @@ export function requirementOf(method: string, path: string): Requirement {
   if (p.startsWith('/api/v1/reports/') && read(m)) return act('reports.read');
   if (p.startsWith('/api/v1/counterparties')) return act(read(m) ? 'counterparties.read' : 'counterparties.manage');
   if (p.startsWith('/api/v1/imports')) return read(m) ? act('registry.read') : act('imports.manage');
+  if (p.startsWith('/api/v1/attachments')) return read(m) ? act('registry.read') : act('attachments.manage');
   if (p.startsWith('/api/v1/alerts') && read(m)) return act('alerts.read');
   if (p.startsWith('/api/v1/users')) return act('users.manage');
   if (p.startsWith('/api/v1/api-keys')) return act('api-keys.manage');

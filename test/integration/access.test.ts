@@ -48,6 +48,7 @@ const PROBES: Record<Action, { method: string; path: string; body?: unknown }> =
   'webhooks.read': { method: 'GET', path: '/api/v1/webhooks/deliveries?limit=1' },
   'webhooks.manage': { method: 'POST', path: '/api/v1/webhooks', body: {} },
   'imports.manage': { method: 'POST', path: '/api/v1/imports/backfill', body: {} },
+  'attachments.manage': { method: 'POST', path: '/api/v1/attachments', body: {} },
   'counterparties.read': { method: 'GET', path: '/api/v1/counterparties?limit=1' },
   'counterparties.manage': { method: 'POST', path: '/api/v1/counterparties', body: {} },
   'registry.read': { method: 'GET', path: '/api/v1/some-future-view' },

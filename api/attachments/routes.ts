@@ -1,0 +1,148 @@
+import { Router } from 'express';
+import { unlink } from 'node:fs/promises';
+import { z } from 'zod';
+import type { PrismaClient, Prisma } from '../../prisma/client';
+import type { BlobStorage } from '../../storage';
+import { actorOf } from '../actor';
+import { ProblemError } from '../problem';
+import { parseQueryOrProblem } from '../registry/query';
+import { requireInvoiceId } from '../routes/registry';
+import { parseOrProblem } from '../validation';
+import { receiveUpload, type UploadLimits } from './upload';
+
+export interface AttachmentDeps {
+  prisma: PrismaClient;
+  storage: BlobStorage;
+  limits: UploadLimits;
+}
+
+const UUID = z.uuid();
+const Due = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s.length === 10 ? `${s}T23:59:59Z` : s));
+const Owner = z.string().min(1).max(256);
+
+const UploadFields = z.object({ invoiceId: UUID.optional(), owner: Owner.optional(), dueDate: Due.optional() }).strict();
+const PatchBody = z.object({ invoiceId: UUID.nullable().optional(), owner: Owner.nullable().optional(), dueDate: Due.nullable().optional() }).strict();
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const SearchQuery = z
+  .object({ invoiceId: UUID.optional(), owner: Owner.optional(), name: z.string().min(1).max(256).optional(), archived: bool.optional(), overdue: bool.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .strict();
+
+type Row = Awaited<ReturnType<PrismaClient['attachment']['findUniqueOrThrow']>>;
+
+export function attachmentView(a: Row, now = new Date()) {
+  return {
+    id: a.id,
+    invoiceId: a.invoiceId,
+    name: a.name,
+    contentType: a.contentType,
+    size: a.size,
+    sha256: a.sha256,
+    owner: a.owner,
+    dueDate: a.dueDate?.toISOString() ?? null,
+    overdue: !a.archivedAt && !!a.dueDate && a.dueDate < now,
+    archived: !!a.archivedAt,
+    archivedAt: a.archivedAt?.toISOString() ?? null,
+    archivedBy: a.archivedBy,
+    uploadedBy: a.uploadedBy,
+    createdAt: a.createdAt.toISOString(),
+    contentUrl: `/api/v1/attachments/${a.id}/content`,
+  };
+}
+
+async function requireInvoice(prisma: PrismaClient, id: string) {
+  if (!(await prisma.invoice.findUnique({ where: { id }, select: { id: true } }))) {
+    throw new ProblemError(422, 'INVOICE_NOT_FOUND', 'Unknown invoice', `No invoice with id ${id}.`, { errors: [{ path: ['invoiceId'], field: 'invoiceId', code: 'INVOICE_NOT_FOUND', message: 'no such invoice' }] });
+  }
+}
+
+async function load(prisma: PrismaClient, id: string): Promise<Row> {
+  if (!UUID.safeParse(id).success) throw new ProblemError(400, 'INVALID_ID', 'Invalid id', `"${id}" is not an attachment id.`);
+  const row = await prisma.attachment.findUnique({ where: { id } });
+  if (!row) throw new ProblemError(404, 'ATTACHMENT_NOT_FOUND', 'Not found', `No attachment with id ${id}.`);
+  return row;
+}
+
+/** Attachments: upload (multipart, streamed, SHA-256), search, link to an invoice, owner/SLA, archive. */
+export function attachmentRoutes(deps: AttachmentDeps): Router {
+  const router = Router();
+
+  router.post('/', async (req, res) => {
+    const upload = await receiveUpload(req, deps.limits);
+    try {
+      const fields = parseOrProblem(UploadFields, upload.fields, 'attachment upload');
+      if (fields.invoiceId) await requireInvoice(deps.prisma, fields.invoiceId);
+      const id = crypto.randomUUID();
+      const key = `attachments/${new Date().toISOString().slice(0, 7)}/${id}`;
+      await deps.storage.putFile(key, upload.file.tmpPath, upload.file);
+      const row = await deps.prisma.attachment.create({
+        data: {
+          id,
+          invoiceId: fields.invoiceId ?? null,
+          name: upload.file.name,
+          contentType: upload.file.contentType,
+          size: upload.file.size,
+          sha256: upload.file.sha256,
+          storageKey: key,
+          owner: fields.owner ?? null,
+          dueDate: fields.dueDate ?? null,
+          uploadedBy: actorOf(req),
+        },
+      });
+      res.status(201).location(`/api/v1/attachments/${id}`).json(attachmentView(row));
+    } finally {
+      await unlink(upload.file.tmpPath).catch(() => undefined);
+    }
+  });
+
+  router.get('/', async (req, res) => {
+    const q = parseQueryOrProblem(SearchQuery, req.query);
+    const now = new Date();
+    const where: Prisma.AttachmentWhereInput = {
+      ...(q.invoiceId ? { invoiceId: q.invoiceId } : {}),
+      ...(q.owner ? { owner: q.owner } : {}),
+      ...(q.name ? { name: { contains: q.name, mode: 'insensitive' } } : {}),
+      ...(q.archived === undefined ? {} : q.archived ? { archivedAt: { not: null } } : { archivedAt: null }),
+      ...(q.overdue === undefined ? {} : q.overdue ? { archivedAt: null, dueDate: { lt: now } } : { OR: [{ dueDate: null }, { dueDate: { gte: now } }, { archivedAt: { not: null } }] }),
+    };
+    const rows = await deps.prisma.attachment.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: q.limit });
+    res.json({ items: rows.map((r) => attachmentView(r, now)) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(attachmentView(await load(deps.prisma, req.params.id)));
+  });
+
+  router.get('/:id/content', async (req, res) => {
+    const row = await load(deps.prisma, req.params.id);
+    const stream = await deps.storage.get(row.storageKey);
+    res.status(200).type(row.contentType).set('x-content-sha256', row.sha256).attachment(row.name);
+    stream.pipe(res);
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const row = await load(deps.prisma, req.params.id);
+    const body = parseOrProblem(PatchBody, req.body ?? {}, 'attachment change');
+    if (body.invoiceId) await requireInvoice(deps.prisma, body.invoiceId);
+    const updated = await deps.prisma.attachment.update({ where: { id: row.id }, data: body });
+    res.json(attachmentView(updated));
+  });
+
+  router.post('/:id/archive', async (req, res) => {
+    const row = await load(deps.prisma, req.params.id);
+    const updated = row.archivedAt ? row : await deps.prisma.attachment.update({ where: { id: row.id }, data: { archivedAt: new Date(), archivedBy: actorOf(req) } });
+    res.json(attachmentView(updated));
+  });
+
+  return router;
+}
+
+/** GET /api/v1/invoices/:id/attachments — the invoice's documents (archived ones included, flagged). */
+export function invoiceAttachmentRoutes(deps: { prisma: PrismaClient }): Router {
+  const router = Router();
+  router.get('/:id/attachments', async (req, res) => {
+    const id = requireInvoiceId(req.params.id);
+    const rows = await deps.prisma.attachment.findMany({ where: { invoiceId: id }, orderBy: { createdAt: 'asc' } });
+    res.json({ items: rows.map((r) => attachmentView(r)) });
+  });
+  return router;
+}
