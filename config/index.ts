@@ -80,8 +80,6 @@ const EnvSchema = z.object({
   OPS_SWEEP_TICK_MS: z.coerce.number().int().min(100).default(2000),
   /** How often the Temporal Schedule recomputes the counterparty audit (GET /api/v1/reports/counterparties). */
   COUNTERPARTY_AUDIT_INTERVAL_MS: z.coerce.number().int().min(60_000).default(6 * 60 * 60 * 1000),
-  /** How often the Temporal Schedule recomputes the counterparty audit (GET /api/v1/reports/counterparties). */
-  COUNTERPARTY_AUDIT_INTERVAL_MS: z.coerce.number().int().min(60_000).default(6 * 60 * 60 * 1000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   /** First admin, created on start when no user exists; ignored afterwards. */

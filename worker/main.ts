@@ -8,8 +8,6 @@ import { createAlerting } from '../activities/alerts';
 import { ensureOperationsSweep } from './operations-sweep';
 import { ensureCounterpartyAuditSchedule } from './counterparty-audit-schedule';
 import { PrismaCounterpartyLookup } from '../prisma/counterparty-repository';
-import { ensureCounterpartyAuditSchedule } from './counterparty-audit-schedule';
-import { PrismaCounterpartyLookup } from '../prisma/counterparty-repository';
 import { createWorker } from './create-worker';
 import { ensurePurchaseImportSchedules } from './purchase-import-schedule';
 import { activityLogContext } from './log-context';
@@ -40,7 +38,6 @@ async function main() {
       approvalThresholdGross: config.lifecycle.approvalThresholdGross,
       vatDictionary: config.validation.vatDictionary,
       counterparties: new PrismaCounterpartyLookup(prisma),
-      counterparties: new PrismaCounterpartyLookup(prisma),
       dispatch: { prisma, temporal, taskQueue: config.temporal.taskQueue, ksef: dispatchKsef, logger, dispatcher: config.dispatcher },
       alerting: createAlerting({
         prisma,
@@ -63,7 +60,6 @@ async function main() {
   // Digests, checks and status-webhook delivery run in one workflow per task queue; every worker ensures it.
   await ensureOperationsSweep(temporal, config.temporal.taskQueue, config.alerts.sweep);
   await ensurePurchaseImportSchedules(temporal, config.temporal.taskQueue, { buyerNips: config.imports.buyerNips, everyMs: config.imports.everyMs });
-  await ensureCounterpartyAuditSchedule(temporal, config.temporal.taskQueue, config.validation.counterpartyAuditEveryMs);
   await ensureCounterpartyAuditSchedule(temporal, config.temporal.taskQueue, config.validation.counterpartyAuditEveryMs);
   // Ctrl-C reaches every process of the group and `npm start` then sends SIGTERM too: stop once.
   const stop = () => {

@@ -21,8 +21,6 @@ import { createKsefSimulator, type KsefSimulator, type KsefSimulatorOptions } fr
 import { createWorker } from '../../worker/create-worker';
 import { counterpartyAuditScheduleId, ensureCounterpartyAuditSchedule } from '../../worker/counterparty-audit-schedule';
 import { PrismaCounterpartyLookup } from '../../prisma/counterparty-repository';
-import { counterpartyAuditScheduleId, ensureCounterpartyAuditSchedule } from '../../worker/counterparty-audit-schedule';
-import { PrismaCounterpartyLookup } from '../../prisma/counterparty-repository';
 import type { FeatureDeps } from '../../activities/features';
 import { DEFAULT_LIFECYCLE_SETTINGS, type DispatcherSettings, type LifecycleSettings } from '../../workflows/contracts';
 import { PUBLISHED_LIMITS } from '../../workflows/rate-budget';
@@ -49,8 +47,6 @@ export interface StackOptions {
   operations?: { sweep?: Partial<OperationsSweepInput> } & Pick<OperationsDeps, 'webhooks' | 'checks'>;
   /** A database of its own (tests about global facts, e.g. how many admins exist). */
   databaseUrl?: string;
-  /** Create the counterparty-audit Schedule with this interval (removed again by stop()). */
-  counterpartyAuditEveryMs?: number;
   /** Create the counterparty-audit Schedule with this interval (removed again by stop()). */
   counterpartyAuditEveryMs?: number;
   /** Offline mode (KOD II certificate), purchase import: merged over the stack's defaults. */
@@ -148,7 +144,6 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   });
   await ensureOperationsSweep(temporal, taskQueue, { tickMs: 1000, digestEveryMs: 60 * 60 * 1000, checksEveryMs: 60 * 60 * 1000, ...options.operations?.sweep });
   if (options.counterpartyAuditEveryMs) await ensureCounterpartyAuditSchedule(temporal, taskQueue, options.counterpartyAuditEveryMs);
-  if (options.counterpartyAuditEveryMs) await ensureCounterpartyAuditSchedule(temporal, taskQueue, options.counterpartyAuditEveryMs);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -186,7 +181,6 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (options.counterpartyAuditEveryMs) await temporal.schedule.getHandle(counterpartyAuditScheduleId(taskQueue)).delete().catch(() => undefined);
       if (options.counterpartyAuditEveryMs) await temporal.schedule.getHandle(counterpartyAuditScheduleId(taskQueue)).delete().catch(() => undefined);
       // Dispatchers live as long as their seller; this stack's ones end with it.
       for await (const run of temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
