@@ -16,7 +16,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-jest.setTimeout(600_000);
+// Generous bound: CI has 2 cores for everything; the figure that matters is in docs/BENCHMARKS.md, not here.
+jest.setTimeout(1_800_000);
 
 it(`sends ${N} invoices of one seller inside the published limits, part of them in a batch session`, async () => {
   const invoices = Array.from({ length: N }, () => sampleInvoice());
@@ -34,7 +35,7 @@ it(`sends ${N} invoices of one seller inside the published limits, part of them 
     const byStatus = await stack.prisma.invoice.groupBy({ by: ['status'], where: { id: { in: ids } }, _count: { _all: true } });
     if (process.env.TEST_PROGRESS) process.stdout.write(`${Math.round((Date.now() - started) / 1000)}s ${JSON.stringify(byStatus.map((s) => [s.status, s._count._all]))}\n`);
     return byStatus.length === 1 && byStatus[0].status === 'ACCEPTED' && byStatus[0]._count._all === N;
-  }, 400_000, 2000);
+  }, 1_500_000, 2000);
 
   const requests = (await (await fetch(`${stack.simulatorRootUrl}/_sim/requests`)).json()) as Record<string, { total: number; tooManyRequests?: number; byStatus?: Record<string, number> }>;
   const served429 = Object.values(requests).reduce((sum, c) => sum + (c.tooManyRequests ?? c.byStatus?.['429'] ?? 0), 0);
