@@ -113,7 +113,11 @@ describe('invoice lifecycle (real Temporal, PostgreSQL, KSeF simulator)', () => 
     expect(rejected.lastError?.reason).toContain('Nieprawidłowy adres nabywcy');
     expect(rejected.owner).toBe('first-line@example.com');
     expect(rejected.nextAction).toContain('Correct');
-    const row = await stack.prisma.invoice.findUniqueOrThrow({ where: { id } });
+    // The workflow's state changes first; the registry follows when the projection activity lands.
+    const row = await eventually(async () => {
+      const r = await stack.prisma.invoice.findUniqueOrThrow({ where: { id } });
+      return r.status === 'REJECTED' ? r : undefined;
+    });
     expect(row).toMatchObject({ status: 'REJECTED', rejectionCode: 'KSEF_450' });
 
     // A correction that breaks the rules is refused with field-level reasons…
@@ -259,7 +263,7 @@ describe('invoice lifecycle: timers and rules (short SLAs, slow KSeF, approval t
     const { id, handle } = await submit(stack, big);
     const waiting = await reaches(stack, handle.workflowId, 'AWAITING_APPROVAL');
     expect(waiting.nextAction).toContain('Approve');
-    expect((await stack.prisma.invoice.findUniqueOrThrow({ where: { id } })).status).toBe('AWAITING_APPROVAL');
+    await eventually(async () => (await stack.prisma.invoice.findUniqueOrThrow({ where: { id } })).status === 'AWAITING_APPROVAL');
     expect(await ledgerFor(stack, big.invoiceNumber)).toHaveLength(0);
     await handle.executeUpdate(approveUpdate, { args: [{ by: 'cfo.ewa' }] });
     const done = (await handle.result()) as InvoiceWorkflowState;
