@@ -87,7 +87,8 @@ describe('corrections and cancellations', () => {
     const waiting = await reaches(kor.handle.workflowId, (s) => s.step === 'awaiting-corrected-invoice');
     expect(waiting.status).toBe('VALIDATING');
     expect(waiting.nextAction).toContain(big.invoiceNumber);
-    expect((await stack.prisma.invoice.findUniqueOrThrow({ where: { id: kor.id } })).step).toBe('awaiting-corrected-invoice');
+    // The registry follows the workflow state once the projection activity lands.
+    await eventually(async () => (await stack.prisma.invoice.findUniqueOrThrow({ where: { id: kor.id } })).step === 'awaiting-corrected-invoice');
     const alert = await eventually(() => stack.prisma.alert.findFirst({ where: { registryId: kor.id, errorCode: 'CORRECTION_WAITING_FOR_ORIGINAL' } }));
     expect(alert.reason).toContain(big.invoiceNumber);
 

@@ -122,7 +122,13 @@ describe('offline mode', () => {
       const waiting = await stateWhen(handle.workflowId, (s) => s.step === 'offline');
       expect(waiting.offline?.mode).toBe('EMERGENCY');
       expect((await stack.api(`/api/v1/invoices/${id}/offline`)).body.mode).toBe('EMERGENCY');
-      expect(await stack.prisma.invoice.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'SENDING', step: 'offline' });
+      // The registry follows the workflow state once the projection activity lands.
+      expect(
+        await eventually(async () => {
+          const r = await stack.prisma.invoice.findUniqueOrThrow({ where: { id } });
+          return r.step === 'offline' ? r : undefined;
+        }),
+      ).toMatchObject({ status: 'SENDING', step: 'offline' });
       await fetch(`${stack.simulatorRootUrl}/_sim/availability`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'FULL_AVAILABILITY' }) });
       expect(((await handle.result()) as InvoiceWorkflowState).status).toBe('ACCEPTED');
     } finally {
