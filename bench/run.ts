@@ -37,32 +37,36 @@ async function main() {
     errors: {},
   };
   const wanted = (phase: string) => !args.only || args.only.has(phase);
+  const target = path.resolve(ROOT, args.out);
+  // Written after every measurement: a run cut short still leaves what it measured, marked unfinished.
+  const write = () => writeFileSync(target, benchmarksMarkdown(results, args));
   const infra = await startBenchInfra(say);
   let interrupted = false;
   const onSignal = () => {
     if (interrupted) process.exit(130);
     interrupted = true;
     say('interrupted: stopping infrastructure');
+    results.errors.run = 'interrupted before every measurement was done';
+    write();
     killChildren();
     void infra.stop().finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await runPhases(infra, args, results, wanted);
+    await runPhases(infra, args, results, wanted, write);
   } finally {
     await infra.stop();
   }
   results.finishedAt = new Date();
   results.loadAtEnd = loadAverage();
-  const target = path.resolve(ROOT, args.out);
-  writeFileSync(target, benchmarksMarkdown(results, args));
+  write();
   say(`wrote ${path.relative(ROOT, target)}`);
   process.stdout.write(`\n${summaryTable(results)}\n`);
   if (Object.keys(results.errors).length) process.exitCode = 1;
 }
 
-async function runPhases(infra: BenchInfra, args: BenchArgs, r: BenchResults, wanted: (p: string) => boolean) {
+async function runPhases(infra: BenchInfra, args: BenchArgs, r: BenchResults, wanted: (p: string) => boolean, write: () => void) {
   const attempt = async (phase: string, work: () => Promise<void>) => {
     try {
       await work();
@@ -70,6 +74,8 @@ async function runPhases(infra: BenchInfra, args: BenchArgs, r: BenchResults, wa
       r.errors[phase] = String((error as Error)?.message ?? error);
       say(`${phase} FAILED: ${r.errors[phase]}`);
     }
+    r.loadAtEnd = loadAverage();
+    write();
   };
   if (wanted('xsd')) {
     await attempt('xsd', async () => {

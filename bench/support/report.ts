@@ -77,12 +77,13 @@ export function benchmarksMarkdown(r: BenchResults, args: BenchArgs): string {
   out.push('## The run');
   out.push('');
   out.push(`- Command: \`${r.command}\``);
-  out.push(`- Date: ${r.startedAt.toISOString()} → ${r.finishedAt?.toISOString() ?? '?'}`);
+  out.push(`- Date: ${r.startedAt.toISOString()} → ${r.finishedAt?.toISOString() ?? `(unfinished; this file was written at ${new Date().toISOString()})`}`);
   out.push(`- Machine: ${cpu.length} CPU (nproc; ${cpu[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${os.type()} ${os.release()}`);
   out.push(`- Load average (1/5/15 min) at start: ${r.loadAtStart}; at end: ${r.loadAtEnd ?? '?'} — the machine is shared with other engineers' test runs, so figures are lower bounds of what a quiet machine gives.`);
   out.push(`- Infrastructure: Temporal dev server (official CLI, SQLite in memory) on a free port; PostgreSQL: ${r.database}; migrations applied.`);
   out.push('- Shape: KSeF simulator and API in the bench process, the product worker as its own process (`worker/main.ts`, configured by env like a deployment), one task queue and fresh seller NIP(s) per measurement.');
-  out.push(`- Scale: ${args.quick ? '**--quick** (smoke run, small numbers)' : 'full'}; submit concurrency ${args.concurrency}.`);
+  const scaled = r.command.includes('--') && !args.quick;
+  out.push(`- Scale: ${args.quick ? '**--quick** (smoke run, small numbers)' : scaled ? 'set by the flags in the command (full defaults: 1000 invoices, 50 req/s for 20 s, 10 000 in one batch, 4 × 1000 for several sellers, 1000 waiting, 1 000 000 registry rows)' : 'full defaults'}; submit concurrency ${args.concurrency}.`);
   out.push('');
   out.push('## Summary');
   out.push('');
