@@ -42,11 +42,12 @@ async function main() {
   const write = () => writeFileSync(target, benchmarksMarkdown(results, args));
   const infra = await startBenchInfra(say);
   let interrupted = false;
+  const current: { phase?: string } = {};
   const onSignal = () => {
     if (interrupted) process.exit(130);
     interrupted = true;
     say('interrupted: stopping infrastructure');
-    results.errors.run = 'interrupted before every measurement was done';
+    results.errors[current.phase ?? 'run'] = `interrupted while measuring (${new Date().toISOString()})`;
     write();
     killChildren();
     void infra.stop().finally(() => process.exit(130));
@@ -54,7 +55,7 @@ async function main() {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await runPhases(infra, args, results, wanted, write);
+    await runPhases(infra, args, results, wanted, write, current);
   } finally {
     await infra.stop();
   }
@@ -66,8 +67,9 @@ async function main() {
   if (Object.keys(results.errors).length) process.exitCode = 1;
 }
 
-async function runPhases(infra: BenchInfra, args: BenchArgs, r: BenchResults, wanted: (p: string) => boolean, write: () => void) {
+async function runPhases(infra: BenchInfra, args: BenchArgs, r: BenchResults, wanted: (p: string) => boolean, write: () => void, current: { phase?: string }) {
   const attempt = async (phase: string, work: () => Promise<void>) => {
+    current.phase = phase;
     try {
       await work();
     } catch (error) {
@@ -98,13 +100,6 @@ async function runPhases(infra: BenchInfra, args: BenchArgs, r: BenchResults, wa
       r.batch = await batchOneSeller(infra, { invoices: args.batchInvoices, singles: args.singles, concurrency: args.concurrency, sellerBlock: BLOCK.batch });
     });
   }
-  if (wanted('sellers')) {
-    await attempt('sellers', async () => {
-      for (const [workers, block] of [[1, BLOCK.sellers1], [2, BLOCK.sellers2]] as const) {
-        r.sellers.push(await severalSellers(infra, { workers, sellers: args.sellers, perSeller: args.perSeller, concurrency: args.concurrency, sellerBlock: block }));
-      }
-    });
-  }
   if (wanted('memory')) {
     await attempt('memory', async () => {
       r.memory.push(await waitingMemory(infra, { label: 'defaults', invoices: args.waiting, concurrency: args.concurrency, sellerBlock: BLOCK.memory }));
@@ -129,6 +124,13 @@ async function runPhases(infra: BenchInfra, args: BenchArgs, r: BenchResults, wa
   if (wanted('registry')) {
     await attempt('registry', async () => {
       r.registry = await registryLatency(infra.serverUrl, args.registryRows);
+    });
+  }
+  if (wanted('sellers')) {
+    await attempt('sellers', async () => {
+      for (const [workers, block] of [[1, BLOCK.sellers1], [2, BLOCK.sellers2]] as const) {
+        r.sellers.push(await severalSellers(infra, { workers, sellers: args.sellers, perSeller: args.perSeller, concurrency: args.concurrency, sellerBlock: block }));
+      }
     });
   }
 }

@@ -85,13 +85,21 @@ export async function submitAll(api: BenchApi, bodies: (i: number) => unknown, c
 /** Poll the registry until every invoice numbered `<prefix>…` has reached `status`. */
 export async function waitForStatus(prisma: PrismaClient, prefix: string, count: number, status: InvoiceStatusName, timeoutMs: number, onProgress?: (done: number) => void) {
   const deadline = Date.now() + timeoutMs;
+  // No invoice moving for this long means something is stuck: report it instead of waiting out the timeout.
+  const stallMs = Math.min(timeoutMs, 5 * 60_000);
+  let last = -1;
+  let lastChange = Date.now();
   for (;;) {
     const done = await prisma.invoice.count({ where: { invoiceNumber: { startsWith: prefix }, status } });
     onProgress?.(done);
     if (done >= count) return;
-    if (Date.now() > deadline) {
+    if (done !== last) {
+      last = done;
+      lastChange = Date.now();
+    }
+    if (Date.now() > deadline || Date.now() - lastChange > stallMs) {
       const byStatus = await prisma.invoice.groupBy({ by: ['status'], where: { invoiceNumber: { startsWith: prefix } }, _count: { _all: true } });
-      throw new Error(`${prefix}: ${done}/${count} ${status} after ${timeoutMs} ms (${JSON.stringify(byStatus.map((s) => [s.status, s._count._all]))})`);
+      throw new Error(`${prefix}: ${done}/${count} ${status}, none more for ${Math.round((Date.now() - lastChange) / 1000)} s (${JSON.stringify(byStatus.map((s) => [s.status, s._count._all]))})`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
