@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { TEST_PASSWORD } from '../support/auth';
 import { sampleInvoice } from '../support/invoices';
 import { eventually, startStack, type TestStack } from '../support/stack';
+import { freshDatabase } from '../support/fresh-database';
 import { ARTIFACTS, launchChromium } from './chromium';
 
 let stack: TestStack;
@@ -11,8 +12,12 @@ let browser: Browser;
 let page: Page;
 const source = `fin-${randomUUID().slice(0, 8)}`;
 
+// The dashboard counts everything in its database: a database of its own keeps other files' invoices out.
+let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+
 beforeAll(async () => {
-  stack = await startStack();
+  database = await freshDatabase();
+  stack = await startStack({ databaseUrl: database.url });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'pl-PL' });
   // Generous: the shared 2-CPU machine runs other suites at the same time.
@@ -30,6 +35,7 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  await database?.drop();
 });
 
 async function noHorizontalOverflow() {

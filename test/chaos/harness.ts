@@ -96,7 +96,6 @@ export async function startChaosSystem(): Promise<ChaosSystem> {
         ksefBaseUrl: sim.url,
         env: {
           TEMPORAL_ADDRESS: temporalServer.address,
-          LOG_LEVEL: 'warn',
           KSEF_STATUS_POLL_INTERVAL_MS: '200',
           DISPATCH_POLL_INTERVAL_MS: '200',
           // Under 20 % 5xx a send fails now and then; chaos must not push invoices to triage.

@@ -35,8 +35,13 @@ afterAll(async () => {
 
 describe('two workers on one task queue', () => {
   it('both poll, both execute workflow and activity tasks, and every invoice is accepted exactly once', async () => {
-    const pollers = await api.temporal.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
-    expect(new Set(pollers.pollers?.map((p) => p.identity))).toEqual(new Set(['worker-1', 'worker-2']));
+    // A worker logs "polling" just before its first poll reaches the server: wait until both are seen.
+    const identities = await eventually(async () => {
+      const pollers = await api.temporal.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+      const seen = new Set(pollers.pollers?.map((p) => p.identity));
+      return seen.size === 2 ? seen : undefined;
+    }, 60_000, 250);
+    expect(identities).toEqual(new Set(['worker-1', 'worker-2']));
 
     const invoices = Array.from({ length: INVOICES }, () => sampleInvoice());
     const submitted = await Promise.all(invoices.map((invoice) => api.call('/api/v1/invoices', invoice)));

@@ -19,12 +19,10 @@ function variant(change: string) {
   const file = path.join(NEXT, 'invoice-lifecycle.ts');
   const source = readFileSync(file, 'utf8');
   expect(source).toContain(ANCHOR);
-  writeFileSync(
-    file,
-    source
-      .replace(ANCHOR, `${change}\n${ANCHOR}`)
-      .replace("import {\n  ActivityFailure,", 'import {\n  patched,\n  ActivityFailure,'),
-  );
+  const changed = source.replace(ANCHOR, `${change}\n${ANCHOR}`);
+  // The workflow may already import patched() for earlier changes.
+  const importsPatched = /^\s+patched,$/m.test(source.slice(0, source.indexOf("from '@temporalio/workflow'")));
+  writeFileSync(file, importsPatched ? changed : changed.replace('import {\n  ActivityFailure,', 'import {\n  patched,\n  ActivityFailure,'));
 }
 
 async function replay(): Promise<string> {
