@@ -1,5 +1,5 @@
 import { isValidNip } from '../domain/nip';
-import { validateFa3XmlBatch } from '../fa3/xsd';
+import { validateFa3XmlBatch, type XsdResult } from '../fa3/xsd';
 import type { SimulatorContext } from './context';
 import { CORRECTION_KINDS, checkInvoiceFile, extractInvoiceFacts, INVOICE_TYPE_BY_KIND, type InvoiceFacts } from './invoice-facts';
 import { newKsefNumber, warsawDate } from './numbering';
@@ -60,10 +60,13 @@ export class InvoiceProcessor {
       }
       needsSchema.push({ invoice, xml: file.xml });
     }
-    const results = await validateFa3XmlBatch(needsSchema.map((n) => n.xml));
+    const results = await validateInChunks(needsSchema.map((n) => n.xml), (error) =>
+      ctx.logger.error({ err: error }, 'schema validation run failed; retrying its documents one by one'),
+    );
     needsSchema.forEach(({ invoice, xml }, i) => {
       try {
         const result = results[i];
+        if (!result) throw new Error('schema validation could not run for this document');
         if (!result.valid) {
           const details = result.issues.slice(0, 10).map((issue) => (issue.line ? `linia ${issue.line}: ${issue.message}` : issue.message));
           this.finish(invoice, invoiceStatus(430, details));
@@ -175,4 +178,23 @@ export class InvoiceProcessor {
     state.finalStatusCounts[status.code] = (state.finalStatusCounts[status.code] ?? 0) + 1;
     logger.info({ invoice: invoice.referenceNumber, session: invoice.sessionReferenceNumber, code: status.code, ksefNumber: invoice.ksefNumber }, 'invoice processed');
   }
+}
+
+/**
+ * Validate in bounded chunks (one wasm run per chunk keeps memory bounded for a 10 000-invoice
+ * batch); a chunk whose run fails is retried document by document, and a document that still cannot
+ * be validated gets no result — its invoice then ends with status 500 instead of staying at 150.
+ */
+async function validateInChunks(xmls: string[], onRunFailure: (error: unknown) => void, chunkSize = 100): Promise<Array<XsdResult | undefined>> {
+  const out: Array<XsdResult | undefined> = [];
+  for (let start = 0; start < xmls.length; start += chunkSize) {
+    const chunk = xmls.slice(start, start + chunkSize);
+    try {
+      out.push(...(await validateFa3XmlBatch(chunk)));
+    } catch (error) {
+      onRunFailure(error);
+      for (const xml of chunk) out.push(await validateFa3XmlBatch([xml]).then((r) => r[0]).catch(() => undefined));
+    }
+  }
+  return out;
 }
