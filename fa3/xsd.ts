@@ -37,9 +37,9 @@ function schemaFiles() {
 }
 
 /**
- * Validate one FA(3) document. Concurrent calls are pooled into one wasm run: each run recompiles
- * the schema (hundreds of ms), while each extra document in a run costs ~10 ms — measured by
- * `npm run bench` (docs/BENCHMARKS.md). A lone call waits at most BATCH_WINDOW_MS for company.
+ * Validate one FA(3) document. Concurrent calls are pooled into one wasm run: every run recompiles
+ * the schema, and `npm run bench` measured ~386 ms of CPU for a run with 1 document against ~409 ms
+ * with 50 (docs/BENCHMARKS.md, section 6). A lone call waits at most BATCH_WINDOW_MS for company.
  */
 export function validateFa3Xml(xml: string): Promise<XsdResult> {
   return new Promise((resolve, reject) => {
