@@ -4,7 +4,7 @@ import { createLogger } from '../config/logger';
 import { connectTemporalClient } from '../infra/temporal-connection';
 import { createPrismaClient } from '../prisma/client';
 import { createApp } from './app';
-import { createAlerting } from '../activities/alerts';
+import { alertingFromConfig } from '../activities/alerts';
 import { bootstrapAdmin } from './auth/bootstrap';
 
 /** API process: HTTP in front of the registry and the workflows. Stops accepting on SIGTERM, then drains. */
@@ -16,16 +16,7 @@ async function main() {
   const connection = await connectTemporalClient(config.temporal);
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   await bootstrapAdmin(prisma, logger, config.access.admin);
-  const alerting = createAlerting({
-    prisma,
-    logger,
-    escalationChain: config.alerts.escalationChain,
-    smtp: config.alerts.smtp,
-    webhookUrl: config.alerts.webhookUrl,
-    publicUrl: config.api.publicUrl,
-    scope: config.temporal.taskQueue,
-    dedupWindowMs: config.alerts.dedupWindowMs,
-  });
+  const alerting = alertingFromConfig(config, prisma, logger);
   const app = createApp({
     alerting,
     alertFallbackChain: config.alerts.escalationChain,

@@ -55,8 +55,6 @@ const EnvSchema = z.object({
   KSEF_TOKENS_FILE: z.string().optional(),
   /** JSON: source system → its own VAT codes → FA(3) rates, e.g. {"erp":{"A":"23","ZW":"zw"}}. */
   KSEF_VAT_DICTIONARY: z.string().optional(),
-  KSEF_STATUS_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
-  KSEF_CONFIRM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15 * 60 * 1000),
 
   /** Lifecycle durations (ms); tests shorten them instead of sleeping. */
   SLA_TRIAGE_MS: z.coerce.number().int().min(1).default(4 * 60 * 60 * 1000),
@@ -213,13 +211,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       startSimulator: e.KSEF_START_SIMULATOR,
       simulatorPort: e.KSEF_SIM_PORT,
       token: e.KSEF_TOKEN,
-      statusPollIntervalMs: e.KSEF_STATUS_POLL_INTERVAL_MS,
-      confirmTimeoutMs: e.KSEF_CONFIRM_TIMEOUT_MS,
       tokens: parseTokens(e.KSEF_TOKENS_FILE ? readTokensFile(e.KSEF_TOKENS_FILE) : e.KSEF_TOKENS_JSON, e.KSEF_TOKEN),
     },
     validation: { vatDictionary: vatDictionaryFromEnv({ KSEF_VAT_DICTIONARY: e.KSEF_VAT_DICTIONARY }), counterpartyAuditEveryMs: e.COUNTERPARTY_AUDIT_INTERVAL_MS },
     lifecycle: {
-      statusPollIntervalMs: e.KSEF_STATUS_POLL_INTERVAL_MS,
       confirmWatchdogMs: e.KSEF_WATCHDOG_MS,
       triageSlaMs: e.SLA_TRIAGE_MS,
       approvalSlaMs: e.SLA_APPROVAL_MS,

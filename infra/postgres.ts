@@ -35,30 +35,30 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, datab
 
 /** Create the database named in `url` if it does not exist yet. */
 export async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const database = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  await withServerAdmin(url, async (client, database) => {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdent(database)}`);
+  });
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  await withServerAdmin(url, (client, database) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`));
+}
+
+/** Databases are created and dropped from the server's `postgres` database, not from themselves. */
+async function withServerAdmin<T>(url: string, work: (client: pg.Client, database: string) => Promise<T>): Promise<T> {
+  const database = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+    return await work(client, database);
   } finally {
     await client.end();
   }
 }
 
-export async function dropDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const database = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${database.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }

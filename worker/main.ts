@@ -4,7 +4,7 @@ import { Client } from '@temporalio/client';
 import { connectTemporalClient, connectTemporalWorker } from '../infra/temporal-connection';
 import { createPrismaClient } from '../prisma/client';
 import { KsefContexts } from '../activities/ksef-sessions';
-import { createAlerting } from '../activities/alerts';
+import { alertingFromConfig } from '../activities/alerts';
 import { ensureOperationsSweep } from './operations-sweep';
 import { ensureCounterpartyAuditSchedule } from './counterparty-audit-schedule';
 import { PrismaCounterpartyLookup } from '../prisma/counterparty-repository';
@@ -39,16 +39,7 @@ async function main() {
       vatDictionary: config.validation.vatDictionary,
       counterparties: new PrismaCounterpartyLookup(prisma),
       dispatch: { prisma, temporal, taskQueue: config.temporal.taskQueue, ksef: dispatchKsef, logger, dispatcher: config.dispatcher },
-      alerting: createAlerting({
-        prisma,
-        logger,
-        escalationChain: config.alerts.escalationChain,
-        smtp: config.alerts.smtp,
-        webhookUrl: config.alerts.webhookUrl,
-        publicUrl: config.api.publicUrl,
-        scope: config.temporal.taskQueue,
-        dedupWindowMs: config.alerts.dedupWindowMs,
-      }),
+      alerting: alertingFromConfig(config, prisma, logger),
     },
     features: { offline: config.offline, imports: { initialLookbackMs: config.imports.initialLookbackMs } },
     operations: { webhooks: config.statusWebhooks, checks: { backlogLimit: config.alerts.backlogLimit } },

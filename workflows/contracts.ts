@@ -8,8 +8,6 @@ import type { Invoice } from '../domain/invoice';
 import type { InvoiceStatusName } from '../domain/lifecycle';
 
 export interface LifecycleSettings {
-  /** Pause between KSeF status checks while an invoice is being processed. */
-  statusPollIntervalMs: number;
   /** After this long without a final KSeF status, the watchdog alerts and keeps checking. */
   confirmWatchdogMs: number;
   /** How long a person has to react to a triage case before it is escalated. */
@@ -36,7 +34,6 @@ export interface LifecycleSettings {
 }
 
 export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
-  statusPollIntervalMs: 2000,
   confirmWatchdogMs: 15 * 60 * 1000,
   triageSlaMs: 4 * 60 * 60 * 1000,
   approvalSlaMs: 8 * 60 * 60 * 1000,

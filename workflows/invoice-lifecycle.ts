@@ -18,6 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../activities';
+import type { AlertRequest } from '../activities/alerts';
 import type { CorrectionActivities } from '../activities/corrections';
 import type { OfflineActivities, OfflineEntry } from '../activities/offline';
 import { normalizeNip } from '../domain/nip';
@@ -128,6 +129,16 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
   };
   const audit = (action: string, resultText: string, actor = 'system', details?: Record<string, unknown>) =>
     local.recordAudit({ actor, action, targetType: 'invoice', targetId: input.registryId, result: resultText, details });
+
+  /** Every alert is about this invoice; the request names only what happened. */
+  const alertAbout = (what: Omit<AlertRequest, 'registryId' | 'invoiceNumber' | 'sellerNip' | 'sourceSystem'>) =>
+    local.raiseAlert({
+      ...what,
+      registryId: input.registryId,
+      invoiceNumber: invoice.invoiceNumber,
+      sellerNip: invoice.seller.nip,
+      sourceSystem: invoice.sourceSystem,
+    });
 
   async function moveTo(status: InvoiceStatusName, step: string, extra: Partial<InvoiceWorkflowState> = {}) {
     Object.assign(state, extra, { status, step });
@@ -293,12 +304,8 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     state.pendingManualException = null;
     humanOutcome = null;
     const nextAction = status === 'REJECTED' ? 'Correct the data or force a retry' : 'Fix the data, retry or raise a manual exception';
-    const alert = await local.raiseAlert({
+    const alert = await alertAbout({
       kind: 'triage',
-      registryId: input.registryId,
-      invoiceNumber: invoice.invoiceNumber,
-      sellerNip: invoice.seller.nip,
-      sourceSystem: invoice.sourceSystem,
       errorCode: error.code,
       reason: error.reason,
       escalationLevel: 0,
@@ -308,12 +315,8 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     for (;;) {
       if (await condition(() => pendingOutcome() !== null, settings.triageSlaMs)) break;
       state.escalationLevel += 1;
-      const escalated = await local.raiseAlert({
+      const escalated = await alertAbout({
         kind: 'sla-missed',
-        registryId: input.registryId,
-        invoiceNumber: invoice.invoiceNumber,
-        sellerNip: invoice.seller.nip,
-        sourceSystem: invoice.sourceSystem,
         errorCode: error.code,
         reason: error.reason,
         escalationLevel: state.escalationLevel,
@@ -331,12 +334,8 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
 
   async function awaitApproval(reason?: string): Promise<boolean> {
     approvalOutcome = null;
-    const alert = await local.raiseAlert({
+    const alert = await alertAbout({
       kind: 'approval-needed',
-      registryId: input.registryId,
-      invoiceNumber: invoice.invoiceNumber,
-      sellerNip: invoice.seller.nip,
-      sourceSystem: invoice.sourceSystem,
       errorCode: 'APPROVAL_REQUIRED',
       reason: reason ?? `Gross amount reaches the approval threshold of ${settings.approvalThresholdGross} PLN`,
       escalationLevel: 0,
@@ -349,12 +348,8 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     let level = 0;
     while (!(await condition(() => approvalOutcome !== null, settings.approvalSlaMs))) {
       level += 1;
-      const escalated = await local.raiseAlert({
+      const escalated = await alertAbout({
         kind: 'sla-missed',
-        registryId: input.registryId,
-        invoiceNumber: invoice.invoiceNumber,
-        sellerNip: invoice.seller.nip,
-        sourceSystem: invoice.sourceSystem,
         errorCode: 'APPROVAL_REQUIRED',
         reason: 'Approval is overdue',
         escalationLevel: level,
@@ -388,12 +383,8 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       // Watchdog: past the configured time without a final status.
       if (!watchdogFired) {
         watchdogFired = true;
-        await local.raiseAlert({
+        await alertAbout({
           kind: 'stuck-processing',
-          registryId: input.registryId,
-          invoiceNumber: invoice.invoiceNumber,
-          sellerNip: invoice.seller.nip,
-          sourceSystem: invoice.sourceSystem,
           errorCode: notice ? 'KSEF_NO_FINAL_STATUS' : 'KSEF_NOT_SENT',
           reason: `No final KSeF status ${Math.round(settings.confirmWatchdogMs / 1000)} s after queueing (${state.status})`,
           escalationLevel: 0,
@@ -563,12 +554,8 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
         const late = missed && !o.missed;
         o.alerted = true;
         if (late) o.missed = true;
-        const alert = await local.raiseAlert({
+        const alert = await alertAbout({
           kind: 'sla-missed',
-          registryId: input.registryId,
-          invoiceNumber: invoice.invoiceNumber,
-          sellerNip: invoice.seller.nip,
-          sourceSystem: invoice.sourceSystem,
           errorCode: late ? 'OFFLINE_DEADLINE_MISSED' : 'OFFLINE_DEADLINE_APPROACHING',
           reason: late
             ? `The offline invoice was not sent to KSeF by its legal deadline ${o.deadline} (${probe.detail})`
@@ -622,12 +609,8 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       pollMs = Math.min(pollMs * 2, CORRECTION_POLL_MAX_MS);
       if (!alerted && waitedMs >= slaMs) {
         alerted = true;
-        const escalated = await local.raiseAlert({
+        const escalated = await alertAbout({
           kind: 'sla-missed',
-          registryId: input.registryId,
-          invoiceNumber: invoice.invoiceNumber,
-          sellerNip: invoice.seller.nip,
-          sourceSystem: invoice.sourceSystem,
           errorCode: 'CORRECTION_WAITING_FOR_ORIGINAL',
           reason: `The correction still waits for KSeF to accept ${numbers}`,
           escalationLevel: 1,

@@ -58,7 +58,7 @@ export async function startChaosSystem(): Promise<ChaosSystem> {
   // gRPC reconnects on its own when the server comes back on the same port: one client for the run.
   const connection = await Connection.connect({ address: temporalServer.address });
   const client = new Client({ connection });
-  const lifecycle: LifecycleSettings = { ...DEFAULT_LIFECYCLE_SETTINGS, statusPollIntervalMs: 200, ksefInitialRetryMs: 200 };
+  const lifecycle: LifecycleSettings = { ...DEFAULT_LIFECYCLE_SETTINGS, ksefInitialRetryMs: 200 };
   const auth = await createTestAuth(prisma, { sellerNips: [sellerNip] });
   const headers = await auth.headersFor('sender-key');
 
@@ -96,7 +96,6 @@ export async function startChaosSystem(): Promise<ChaosSystem> {
         ksefBaseUrl: sim.url,
         env: {
           TEMPORAL_ADDRESS: temporalServer.address,
-          KSEF_STATUS_POLL_INTERVAL_MS: '200',
           DISPATCH_POLL_INTERVAL_MS: '200',
           // Under 20 % 5xx a send fails now and then; chaos must not push invoices to triage.
           KSEF_MAX_ATTEMPTS: '10',

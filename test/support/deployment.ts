@@ -29,7 +29,7 @@ export async function startApiOnly(options: { taskQueue: string; ksefBaseUrl: st
   const prisma = createPrismaClient(env.databaseUrl, 5);
   const connection = await Connection.connect({ address: env.address });
   const temporal = new Client({ connection });
-  const lifecycle: LifecycleSettings = { ...DEFAULT_LIFECYCLE_SETTINGS, statusPollIntervalMs: 100, ksefInitialRetryMs: 100, ...options.lifecycle };
+  const lifecycle: LifecycleSettings = { ...DEFAULT_LIFECYCLE_SETTINGS, ksefInitialRetryMs: 100, ...options.lifecycle };
   const app = createApp({
     prisma,
     temporal,

@@ -95,7 +95,6 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const prisma = createPrismaClient(options.databaseUrl ?? env.databaseUrl, 20);
   const lifecycle: LifecycleSettings = {
     ...DEFAULT_LIFECYCLE_SETTINGS,
-    statusPollIntervalMs: 100,
     ksefInitialRetryMs: 100,
     ...options.lifecycle,
   };
