@@ -1,15 +1,20 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
+import { Worker } from 'node:worker_threads';
 
 /**
- * Validates documents against the official FA(3) XSD (libxml2 compiled to wasm, no native deps).
- * The schema files are vendored under ksef-schemas/ so a fresh clone validates offline; the
- * FA(3) schema's absolute http import is rewritten to the local copy (see local-imports.xsd).
+ * Validates documents against the official FA(3) XSD: libxml2 compiled to wasm (libxml2-wasm), no
+ * native dependencies. The schema files are vendored under ksef-schemas/ so a fresh clone validates
+ * offline; the FA(3) schema's absolute http import is rewritten to the local copy
+ * (see the .local-imports.xsd file).
+ *
+ * Validation runs in one worker thread per process (fa3/xsd-thread.mjs) that compiles the schema
+ * once and keeps it: `npm run bench` measures the per-document cost (docs/BENCHMARKS.md). The
+ * thread also keeps a large document's validation off the event loop that serves HTTP and
+ * Temporal tasks.
  */
 const SCHEMA_DIR = path.resolve(__dirname, '..', 'ksef-schemas', 'FA3');
 const MAIN_SCHEMA = 'schemat_FA(3)_v1-0E.local-imports.xsd';
-const BASE_FILES = ['ElementarneTypyDanych_v10-0E.xsd', 'KodyKrajow_v10-0E.xsd', 'StrukturyDanych_v10-0E.xsd'];
+const THREAD_FILE = path.join(__dirname, 'xsd-thread.mjs');
 
 export interface XsdIssue {
   message: string;
@@ -21,80 +26,60 @@ export interface XsdResult {
   issues: XsdIssue[];
 }
 
-let cached: { schema: XMLFileInfo; preload: XMLFileInfo[] } | undefined;
-
-function schemaFiles() {
-  if (!cached) {
-    cached = {
-      schema: { fileName: MAIN_SCHEMA, contents: readFileSync(path.join(SCHEMA_DIR, MAIN_SCHEMA), 'utf8') },
-      preload: BASE_FILES.map((f) => ({
-        fileName: `bazowe/${f}`,
-        contents: readFileSync(path.join(SCHEMA_DIR, 'bazowe', f), 'utf8'),
-      })),
-    };
-  }
-  return cached;
+interface Request {
+  resolve: (results: XsdResult[]) => void;
+  reject: (error: unknown) => void;
 }
 
-/**
- * Validate one FA(3) document. Concurrent calls are pooled into one wasm run: every run recompiles
- * the schema, and `npm run bench` measured ~386 ms of CPU for a run with 1 document against ~409 ms
- * with 50 (docs/BENCHMARKS.md, section 6). A lone call waits at most BATCH_WINDOW_MS for company.
- */
-export function validateFa3Xml(xml: string): Promise<XsdResult> {
+let thread: Worker | undefined;
+const inFlight = new Map<number, Request>();
+let nextId = 1;
+
+function validationThread(): Worker {
+  if (thread) return thread;
+  const worker = new Worker(THREAD_FILE, { workerData: { schemaDir: SCHEMA_DIR, mainSchema: MAIN_SCHEMA } });
+  worker.on('message', (message: { id?: number; results?: XsdResult[] }) => {
+    if (message.id === undefined) return;
+    const request = inFlight.get(message.id);
+    inFlight.delete(message.id);
+    if (inFlight.size === 0) worker.unref();
+    request?.resolve(message.results ?? []);
+  });
+  // A thread that dies takes its in-flight requests with it; they fail (the callers' retries —
+  // Temporal activities, HTTP clients — try again) and the next call starts a fresh thread.
+  const fail = (error: unknown) => {
+    if (thread === worker) thread = undefined;
+    for (const request of inFlight.values()) request.reject(error);
+    inFlight.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`KSEFOPS_XSD_THREAD_EXIT: the FA(3) validation thread exited with code ${code}`)));
+  worker.unref();
+  thread = worker;
+  return worker;
+}
+
+/** Validate one FA(3) document. */
+export async function validateFa3Xml(xml: string): Promise<XsdResult> {
+  const [result] = await validateFa3XmlBatch([xml]);
+  return result;
+}
+
+/** Validate many documents in one message to the validation thread (one result per document, in order). */
+export function validateFa3XmlBatch(xmls: string[]): Promise<XsdResult[]> {
+  if (xmls.length === 0) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
-    pending.push({ xml, resolve, reject });
-    if (pending.length >= MAX_BATCH) void flush();
-    else if (!timer) timer = setTimeout(() => void flush(), BATCH_WINDOW_MS);
+    const worker = validationThread();
+    const id = nextId++;
+    inFlight.set(id, { resolve, reject });
+    worker.ref();
+    worker.postMessage({ id, xmls });
   });
 }
 
-const BATCH_WINDOW_MS = 5;
-const MAX_BATCH = 100;
-const MAX_RUNS_IN_FLIGHT = 2;
-let pending: Array<{ xml: string; resolve: (r: XsdResult) => void; reject: (e: unknown) => void }> = [];
-let timer: NodeJS.Timeout | undefined;
-let runsInFlight = 0;
-
-async function flush(): Promise<void> {
-  if (timer) {
-    clearTimeout(timer);
-    timer = undefined;
-  }
-  if (pending.length === 0 || runsInFlight >= MAX_RUNS_IN_FLIGHT) return;
-  const batch = pending.slice(0, MAX_BATCH);
-  pending = pending.slice(batch.length);
-  runsInFlight += 1;
-  try {
-    const results = await validateFa3XmlBatch(batch.map((b) => b.xml));
-    batch.forEach((b, i) => b.resolve(results[i]));
-  } catch (error) {
-    batch.forEach((b) => b.reject(error));
-  } finally {
-    runsInFlight -= 1;
-    // Whatever arrived while this run was busy goes next, without waiting for another window.
-    if (pending.length > 0) void flush();
-  }
-}
-
-/**
- * Validate many documents in one wasm run: compiling the schema dominates the cost, so batching
- * amortises it (measured in the benchmark, not assumed).
- */
-export async function validateFa3XmlBatch(xmls: string[]): Promise<XsdResult[]> {
-  if (xmls.length === 0) return [];
-  const { schema, preload } = schemaFiles();
-  const names = xmls.map((_, i) => `doc${i}.xml`);
-  const out = await validateXML({
-    xml: xmls.map((contents, i) => ({ fileName: names[i], contents })),
-    schema,
-    preload,
-    maxMemoryPages: 4096,
-  });
-  return names.map((name) => {
-    const issues = out.errors
-      .filter((e) => e.loc?.fileName === name || (!e.loc && xmls.length === 1))
-      .map((e) => ({ message: e.message.trim(), line: e.loc?.lineNumber ?? null }));
-    return { valid: issues.length === 0, issues };
-  });
+/** Stops the validation thread (tests and graceful shutdown); the next call starts a new one. */
+export async function stopXsdValidation(): Promise<void> {
+  const worker = thread;
+  thread = undefined;
+  if (worker) await worker.terminate();
 }
