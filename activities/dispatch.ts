@@ -80,7 +80,7 @@ export function createDispatchActivities(deps: DispatchDeps) {
     for (const doc of docs) {
       const failures = doc.sendFailures + 1;
       const exhausted = failures >= deps.dispatcher.maxSendFailures;
-      await prisma.ksefDocument.update({ where: { registryId: doc.registryId }, data: { sendFailures: failures, ...(exhausted ? { queuedAt: null } : {}) } });
+      await prisma.ksefDocument.updateMany({ where: { registryId: doc.registryId }, data: { sendFailures: failures, ...(exhausted ? { queuedAt: null } : {}) } });
       if (exhausted) {
         await signalInvoice(doc.workflowId, ksefOutcomeSignal, failureOutcome(doc.dispatchId, 'KSEF_UNAVAILABLE', `KSeF did not take the invoice after ${failures} attempts (last: ${reason})`));
       }
@@ -126,7 +126,7 @@ export function createDispatchActivities(deps: DispatchDeps) {
       // Idempotent under activity retries: the same dispatchId already queued or sent is left alone.
       const existing = await prisma.ksefDocument.findUnique({ where: { registryId: input.registryId }, select: { dispatchId: true } });
       if (existing?.dispatchId !== input.dispatchId) {
-        await prisma.ksefDocument.upsert({ where: { registryId: input.registryId }, create: { registryId: input.registryId, ...data }, update: data });
+        await prisma.ksefDocument.upsert({ where: { registryId: input.registryId }, create: { registryId: input.registryId, ...data }, update: data, select: { registryId: true } });
       }
       await deps.temporal.workflow.signalWithStart('ksefDispatcherWorkflow', {
         workflowId: `${deps.dispatcherIdPrefix ?? DISPATCHER_WORKFLOW_PREFIX}${input.sellerNip}`,
@@ -174,7 +174,7 @@ export function createDispatchActivities(deps: DispatchDeps) {
               offlineMode: doc.offlineMode,
               ...(doc.hashOfCorrectedInvoice ? { hashOfCorrectedInvoice: doc.hashOfCorrectedInvoice } : {}),
             });
-            await prisma.ksefDocument.update({
+            await prisma.ksefDocument.updateMany({
               where: { registryId: doc.registryId },
               data: { queuedAt: null, sendMode: 'ONLINE', sessionRef: handle.referenceNumber, invoiceRef: sent.referenceNumber, sentAt: new Date() },
             });
@@ -183,7 +183,7 @@ export function createDispatchActivities(deps: DispatchDeps) {
           } catch (error) {
             if (error instanceof KsefError && !error.retryable) {
               // KSeF refused this request for this invoice (e.g. 21405): it goes to triage, the queue moves on.
-              await prisma.ksefDocument.update({ where: { registryId: doc.registryId }, data: { queuedAt: null } });
+              await prisma.ksefDocument.updateMany({ where: { registryId: doc.registryId }, data: { queuedAt: null } });
               await signalInvoice(doc.workflowId, ksefOutcomeSignal, failureOutcome(doc.dispatchId, error.code, error.message)); 
               continue;
             }
@@ -221,9 +221,9 @@ export function createDispatchActivities(deps: DispatchDeps) {
           data: { queuedAt: null, sendMode: 'BATCH', sessionRef: batch.referenceNumber, sentAt },
         });
         result.sent = docs.length;
-        for (const doc of docs) {
-          await signalInvoice(doc.workflowId, ksefSentSignal, { dispatchId: doc.dispatchId, sessionRef: batch.referenceNumber, invoiceRef: null, mode: 'BATCH' }); 
-        }
+        await forEachConcurrently(docs, SIGNAL_CONCURRENCY, (doc) =>
+          signalInvoice(doc.workflowId, ksefSentSignal, { dispatchId: doc.dispatchId, sessionRef: batch.referenceNumber, invoiceRef: null, mode: 'BATCH' }),
+        );
       } catch (error) {
         if (!(error instanceof KsefError)) throw error;
         result.transientError = `${error.code}: ${error.message}`;
@@ -244,7 +244,10 @@ export function createDispatchActivities(deps: DispatchDeps) {
         const status = await client.getSessionStatus(sessionRef);
         const finished = (status.successfulInvoiceCount ?? 0) + (status.failedInvoiceCount ?? 0);
         if (finished <= knownFinished) return { requests, finished, delivered: 0, transientError: null as string | null };
-        const waiting = await prisma.ksefDocument.findMany({ where: { sessionRef, outcomeDeliveredAt: null } });
+        const waiting = await prisma.ksefDocument.findMany({
+          where: { sessionRef, outcomeDeliveredAt: null },
+          select: { registryId: true, workflowId: true, dispatchId: true, invoiceRef: true },
+        });
         const byRef = new Map(waiting.filter((d) => d.invoiceRef).map((d) => [d.invoiceRef as string, d]));
         const byFile = new Map(waiting.map((d) => [`${d.registryId}.xml`, d]));
         let delivered = 0;
@@ -252,17 +255,16 @@ export function createDispatchActivities(deps: DispatchDeps) {
         do {
           requests.sessionInvoices = (requests.sessionInvoices ?? 0) + 1;
           const page = await client.listSessionInvoices(sessionRef, { pageSize: 1000, continuationToken });
-          for (const entry of page.invoices) {
-            if (!isFinalInvoiceStatus(entry.status.code)) continue;
+          const outcomes = page.invoices.flatMap((entry) => {
+            if (!isFinalInvoiceStatus(entry.status.code)) return [];
             const doc = byRef.get(entry.referenceNumber) ?? (entry.invoiceFileName ? byFile.get(entry.invoiceFileName) : undefined);
-            if (!doc) continue;
-            await prisma.ksefDocument.update({
-              where: { registryId: doc.registryId },
-              data: { finalCode: entry.status.code, invoiceRef: entry.referenceNumber, outcomeDeliveredAt: new Date() },
-            });
-            await signalInvoice(doc.workflowId, ksefOutcomeSignal, outcomeOf(doc.dispatchId, sessionRef, entry)); 
-            delivered += 1;
-          }
+            return doc ? [{ doc, entry }] : [];
+          });
+          // Signal first, mark delivered after: a crash in between re-sends an outcome the workflow
+          // already has (it ignores a repeat of its dispatch id) instead of losing one.
+          await forEachConcurrently(outcomes, SIGNAL_CONCURRENCY, ({ doc, entry }) => signalInvoice(doc.workflowId, ksefOutcomeSignal, outcomeOf(doc.dispatchId, sessionRef, entry)));
+          if (outcomes.length > 0) await markOutcomesDelivered(prisma, outcomes.map(({ doc, entry }) => ({ registryId: doc.registryId, finalCode: entry.status.code, invoiceRef: entry.referenceNumber })));
+          delivered += outcomes.length;
           continuationToken = page.continuationToken ?? undefined;
           Context.current().heartbeat(delivered);
         } while (continuationToken);
@@ -273,6 +275,26 @@ export function createDispatchActivities(deps: DispatchDeps) {
       }
     },
   };
+}
+
+/** Signals to distinct workflows are independent: a batch of 10 000 must not pay for them one by one. */
+const SIGNAL_CONCURRENCY = 32;
+
+async function forEachConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/** One statement for a whole page of outcomes (a batch session lists up to 1000 invoices a page). */
+async function markOutcomesDelivered(prisma: PrismaClient, rows: Array<{ registryId: string; finalCode: number; invoiceRef: string }>): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE ksef_documents AS d
+    SET "finalCode" = o.code, "invoiceRef" = o.ref, "outcomeDeliveredAt" = now()
+    FROM unnest(${rows.map((r) => r.registryId)}::uuid[], ${rows.map((r) => r.finalCode)}::int[], ${rows.map((r) => r.invoiceRef)}::text[]) AS o(id, code, ref)
+    WHERE d."registryId" = o.id`;
 }
 
 function outcomeOf(dispatchId: string, sessionRef: string, entry: SessionInvoiceStatusResponse): KsefOutcomeSignal {

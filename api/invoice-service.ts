@@ -35,20 +35,25 @@ export class InvoiceService {
     const id = registryIdFor(workflowId);
     const hash = contentHash(invoice);
 
-    const existing = await this.prisma.invoice.findUnique({ where: { id }, select: { contentHash: true, receivedAt: true } });
-    if (existing && existing.contentHash !== hash) throw conflict(invoice, id);
-
-    const created = existing ? false : await recordSubmission(this.prisma, { id, workflowId, invoice, contentHash: hash });
-    const row = await this.prisma.invoice.findUniqueOrThrow({ where: { id }, select: { contentHash: true, receivedAt: true } });
-    // Two different submissions raced for the same number: the first one won the row.
-    if (row.contentHash !== hash) throw conflict(invoice, id);
+    // The insert is the gate: a new invoice costs one statement; only a repeat reads the row it met.
+    const receivedAt = new Date();
+    const created = await recordSubmission(this.prisma, { id, workflowId, invoice, contentHash: hash, receivedAt });
+    let submittedAt = receivedAt;
+    if (!created) {
+      const row = await this.prisma.invoice.findUnique({ where: { id }, select: { contentHash: true, receivedAt: true } });
+      // The row that blocked the insert is gone again: a concurrent submission whose workflow start failed.
+      if (!row) throw new ProblemError(503, 'SUBMISSION_RACE', 'Service unavailable', 'The same invoice was being submitted concurrently and that attempt failed; nothing was stored. Retry the same request.');
+      // A different invoice under the same number (or two different submissions raced and the other won).
+      if (row.contentHash !== hash) throw conflict(invoice, id);
+      submittedAt = row.receivedAt;
+    }
 
     const input: InvoiceWorkflowInput = {
       registryId: id,
       invoice,
       contentHash: hash,
       submittedBy,
-      submittedAt: row.receivedAt.toISOString(),
+      submittedAt: submittedAt.toISOString(),
       settings: this.settings,
     };
     try {

@@ -11,6 +11,8 @@ export interface SubmissionRecord {
   workflowId: string;
   invoice: Invoice;
   contentHash: string;
+  /** When the control point took the invoice; it becomes the workflow's submission time. */
+  receivedAt: Date;
 }
 
 function buyerIdentifierOf(invoice: Invoice): string | null {
@@ -50,6 +52,7 @@ export async function recordSubmission(prisma: PrismaClient, record: SubmissionR
       grossAmount: fromGrosze(invoice.grossAmount ? toGrosze(invoice.grossAmount) : grossTotal(invoice)),
       contentHash: record.contentHash,
       payload: invoice as object,
+      receivedAt: record.receivedAt,
     },
   });
   return count === 1;
@@ -72,8 +75,13 @@ export async function recordCorrectedData(prisma: PrismaClient, id: string, invo
   });
 }
 
-export async function applyStatusProjection(prisma: Pick<PrismaClient, 'invoice'>, id: string, p: StatusProjection): Promise<void> {
-  await prisma.invoice.update({
+/**
+ * The registry row update for a status projection, not yet run: callers put it in a batch
+ * transaction with what must commit together (webhook outbox). Nothing is read back — returning
+ * the row would parse its JSON payload for nothing on the hottest path.
+ */
+export function statusProjectionUpdate(prisma: Pick<PrismaClient, 'invoice'>, id: string, p: StatusProjection) {
+  return prisma.invoice.updateMany({
     where: { id },
     data: {
       status: p.status,

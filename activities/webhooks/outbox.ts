@@ -28,7 +28,7 @@ export interface StatusEventPayload {
  * status change of every invoice passes here. Delivery happens elsewhere; a slow receiver never holds
  * the invoice.
  */
-export async function enqueueStatusWebhooks(tx: Prisma.TransactionClient, registryId: string, eventKey: string): Promise<number> {
+export function enqueueStatusWebhooks(tx: Pick<Prisma.TransactionClient, '$executeRaw'>, registryId: string, eventKey: string) {
   const occurredAt = new Date().toISOString();
   return tx.$executeRaw`
     INSERT INTO webhook_deliveries (id, "subscriptionId", "eventKey", "registryId", status, payload)

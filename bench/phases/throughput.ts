@@ -32,7 +32,40 @@ export interface ThroughputResult {
   temporalCpu: number;
   sendModes: Record<string, number>;
   sessions: number;
+  /** Temporal work per invoice, by workflow type, summed over every run on this measurement's task queue. */
+  temporalWork: Array<{ workflowType: string; runs: number; eventsPerInvoice: number; activitiesPerInvoice: number; signalsPerInvoice: number; workflowTasksPerInvoice: number; activityTypes: Record<string, number> }>;
   load: string;
+}
+
+/** Reads every history on the task queue: what the product asks of Temporal, per invoice. */
+async function temporalWork(client: Client, taskQueue: string, invoices: number): Promise<ThroughputResult['temporalWork']> {
+  const byType = new Map<string, { runs: number; events: number; activities: number; signals: number; tasks: number; activityTypes: Record<string, number> }>();
+  for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+    const entry = byType.get(run.type) ?? { runs: 0, events: 0, activities: 0, signals: 0, tasks: 0, activityTypes: {} };
+    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    entry.runs += 1;
+    for (const e of history.events ?? []) {
+      entry.events += 1;
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      if (scheduled) {
+        entry.activities += 1;
+        const name = scheduled.activityType?.name ?? '?';
+        entry.activityTypes[name] = (entry.activityTypes[name] ?? 0) + 1;
+      }
+      if (e.workflowExecutionSignaledEventAttributes) entry.signals += 1;
+      if (e.workflowTaskCompletedEventAttributes) entry.tasks += 1;
+    }
+    byType.set(run.type, entry);
+  }
+  return [...byType.entries()].map(([workflowType, e]) => ({
+    workflowType,
+    runs: e.runs,
+    eventsPerInvoice: e.events / invoices,
+    activitiesPerInvoice: e.activities / invoices,
+    signalsPerInvoice: e.signals / invoices,
+    workflowTasksPerInvoice: e.tasks / invoices,
+    activityTypes: e.activityTypes,
+  }));
 }
 
 export async function invoiceThroughput(infra: BenchInfra, o: { label: string; invoices: number; concurrency: number; sellerBlock: number; workerEnv?: NodeJS.ProcessEnv }): Promise<ThroughputResult> {
@@ -64,6 +97,7 @@ export async function invoiceThroughput(infra: BenchInfra, o: { label: string; i
     const signals = events.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
     const docs = await product.api.prisma.ksefDocument.groupBy({ by: ['sendMode'], where: { sellerNip: seller }, _count: { _all: true } });
     const sessions = (await product.api.prisma.ksefDocument.findMany({ where: { sellerNip: seller }, distinct: ['sessionRef'], select: { sessionRef: true } })).length;
+    const work = await temporalWork(product.api.temporal, product.taskQueue, o.invoices);
     say(`${o.label}: ${o.invoices} invoices ACCEPTED in ${seconds.toFixed(1)} s (${(o.invoices / seconds).toFixed(1)}/s), ${activityCalls} activity calls per invoice`);
     return {
       label: o.label,
@@ -81,6 +115,7 @@ export async function invoiceThroughput(infra: BenchInfra, o: { label: string; i
       temporalCpu: cpu.temporal,
       sendModes: Object.fromEntries(docs.map((d) => [d.sendMode ?? 'none', d._count._all])),
       sessions,
+      temporalWork: work,
       load,
     };
   } finally {

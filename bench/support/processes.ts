@@ -28,7 +28,9 @@ export async function spawnNodeProcess(entry: string, env: NodeJS.ProcessEnv, la
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${label.replace(/[^\w.-]+/g, '_')}-${Date.now()}.log`);
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+  // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of every child process (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

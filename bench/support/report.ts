@@ -115,6 +115,17 @@ export function benchmarksMarkdown(r: BenchResults, args: BenchArgs): string {
     const perBare = (b.workerCpu / b.workflows) * 1000;
     out.push(`The worker process spent ${f(perInvoice, 0)} ms of CPU per invoice against ${f(perBare, 0)} ms per bare workflow: the ${f(perInvoice - perBare, 0)} ms between them is the activities' own work (FA(3) rendering and XSD validation — section 6 —, registry projections and audit rows through Prisma, the dispatcher's rounds and signals). The API and the simulator (bench process) spent ${f((t.benchCpu / t.invoices) * 1000, 0)} ms per invoice; both validate the XML too.`);
     out.push('');
+    if (t.temporalWork?.length) {
+      out.push('What the product asked of Temporal, per invoice (every history on the measurement\'s task queue, continue-as-new runs included):');
+      out.push('');
+      out.push('| workflow type | runs | events | workflow tasks | activities | signals | activities by type (total) |');
+      out.push('|---|---:|---:|---:|---:|---:|---|');
+      for (const w of t.temporalWork) {
+        const types = Object.entries(w.activityTypes).sort((a, c) => c[1] - a[1]).map(([n, c]) => `${n} ${c}`).join(', ');
+        out.push(`| ${w.workflowType} | ${w.runs} | ${f(w.eventsPerInvoice)} | ${f(w.workflowTasksPerInvoice)} | ${f(w.activitiesPerInvoice)} | ${f(w.signalsPerInvoice)} | ${types} |`);
+      }
+      out.push('');
+    }
     out.push(`**Ratio: ${f(t.perSecond / b.perSecond, 2)}** (goal ≥ 0.8). Submitting took ${f(t.submitSeconds)} s (API answer p50 ${f(t.submitP50)} ms); submit → ACCEPTED per invoice p50 ${f(t.acceptP50 / 1000, 2)} s, p95 ${f(t.acceptP95 / 1000, 2)} s. Sent as ${JSON.stringify(t.sendModes)} in ${t.sessions} KSeF session(s).`);
   } else out.push(r.errors.throughput ? `Failed: ${r.errors.throughput}` : 'Not run.');
   out.push('');
