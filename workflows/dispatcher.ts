@@ -6,10 +6,10 @@
  * queue outgrows the online budget — keeping every worker together inside the limits. It also
  * collects final statuses per session and reports them back to each invoice workflow.
  */
-import { condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { DispatchActivities } from '../activities/dispatch';
 import { dispatcherStateQuery, wakeDispatcherSignal, type DispatcherInput } from './contracts';
-import { available, prune, record, whenAvailable, type EndpointGroup, type UsageLog } from './rate-budget';
+import { available, batchSessionInterval, lastUse, prune, record, whenAvailable, type EndpointGroup, type UsageLog } from './rate-budget';
 
 const MAX_BACKOFF_MS = 60_000;
 
@@ -59,7 +59,9 @@ export async function ksefDispatcherWorkflow(input: DispatcherInput): Promise<vo
     if (snapshot.queued > 0 && Date.now() >= blockedUntil) {
       let round = null;
       const online = Math.min(room('onlineSend'), snapshot.queued);
-      const batchFits = room('batchSession') >= 2;
+      // A full session may always go; otherwise batch sessions keep an even pace (see batchSessionInterval).
+      const nextBatchAt = patched('dispatcher-batch-pacing') && snapshot.queued < settings.maxBatchSize ? lastUse(usage, 'batchSession') + batchSessionInterval(limits) : 0;
+      const batchFits = room('batchSession') >= 2 && Date.now() >= nextBatchAt;
       if (snapshot.queued >= settings.batchMinSize && batchFits) {
         round = await acts.sendQueuedBatch({ sellerNip, max: settings.maxBatchSize });
       } else if (online > 0 && room('onlineSession') >= 1) {
@@ -71,7 +73,7 @@ export async function ksefDispatcherWorkflow(input: DispatcherInput): Promise<vo
         nextWake = Math.min(
           nextWake,
           whenAvailable(usage, limits, 'onlineSend', 1, Date.now()),
-          whenAvailable(usage, limits, 'batchSession', 2, Date.now()),
+          Math.max(nextBatchAt, whenAvailable(usage, limits, 'batchSession', 2, Date.now())),
         );
       }
       if (round) {

@@ -68,3 +68,17 @@ export function whenAvailable(log: UsageLog, limits: LimitTable, group: Endpoint
 export function record(log: UsageLog, group: EndpointGroup, times: number[]): UsageLog {
   return { ...log, [group]: [...(log[group] ?? []), ...times] };
 }
+
+/**
+ * Even spacing of batch sessions: open and close both count in the batch-session group, so an
+ * hour's budget is perHour / 2 sessions. Spent as fast as a queue fills, it runs dry within minutes
+ * and the queue then waits up to an hour; one session per interval never runs dry.
+ */
+export function batchSessionInterval(limits: LimitTable): number {
+  return Math.ceil(3_600_000 / Math.max(1, Math.floor(limits.batchSession.perHour / 2)));
+}
+
+/** Time of the latest recorded request of `group` (0 when none is in the log). */
+export function lastUse(log: UsageLog, group: EndpointGroup): number {
+  return Math.max(0, ...(log[group] ?? []));
+}

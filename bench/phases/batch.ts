@@ -27,6 +27,8 @@ export interface BatchResult {
   sendModes: Record<string, number>;
   batchSessions: number;
   largestSession: number;
+  /** The largest batch session, KSeF side only: upload finished → every outcome delivered to its workflow. */
+  largestSessionSeconds: number;
   acceptP50: number;
   acceptP95: number;
   acceptMax: number;
@@ -51,7 +53,14 @@ export async function batchOneSeller(infra: BenchInfra, o: { invoices: number; s
     const workerCpu = cpuSeconds(product.workers[0].pid) - cpu0;
     const load = loadAverage();
     const modes = await prisma.ksefDocument.groupBy({ by: ['sendMode'], where: { sellerNip: seller }, _count: { _all: true } });
-    const sessions = await prisma.ksefDocument.groupBy({ by: ['sessionRef'], where: { sellerNip: seller, sendMode: 'BATCH' }, _count: { _all: true } });
+    const sessions = await prisma.ksefDocument.groupBy({
+      by: ['sessionRef'],
+      where: { sellerNip: seller, sendMode: 'BATCH' },
+      _count: { _all: true },
+      _min: { sentAt: true },
+      _max: { outcomeDeliveredAt: true },
+    });
+    const largest = [...sessions].sort((a, b) => b._count._all - a._count._all)[0];
     say(`batch: ${o.invoices} invoices of one seller ACCEPTED in ${seconds.toFixed(1)} s (${(o.invoices / seconds).toFixed(1)}/s), ${sessions.length} batch sessions`);
 
     // Low volume: one invoice at a time, each waited for, through a seller with an untouched budget.
@@ -76,7 +85,8 @@ export async function batchOneSeller(infra: BenchInfra, o: { invoices: number; s
       tooMany: served429(requests),
       sendModes: Object.fromEntries(modes.map((m) => [m.sendMode ?? 'none', m._count._all])),
       batchSessions: sessions.length,
-      largestSession: Math.max(0, ...sessions.map((s) => s._count._all)),
+      largestSession: largest?._count._all ?? 0,
+      largestSessionSeconds: largest?._min.sentAt && largest._max.outcomeDeliveredAt ? (largest._max.outcomeDeliveredAt.getTime() - largest._min.sentAt.getTime()) / 1000 : NaN,
       acceptP50: percentile(ms, 0.5),
       acceptP95: percentile(ms, 0.95),
       acceptMax: Math.max(...ms),

@@ -1,8 +1,10 @@
 /**
  * KSeF's limits are the ceiling: 500 invoices for one seller go out with the simulator enforcing
- * the published limits (online: 10/s, 30/min, 180/h) and not a single 429 — the dispatcher sends the
- * first ones online and the rest through a batch session.
+ * the published limits (online: 10/s, 30/min, 180/h; batch: 60 opens + closes an hour) and not a
+ * single 429 — the dispatcher sends through batch sessions spaced evenly over the hour's budget and
+ * online in between.
  */
+import { PUBLISHED_LIMITS, batchSessionInterval } from '../../workflows/rate-budget';
 import { sampleInvoice } from '../support/invoices';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
@@ -49,7 +51,13 @@ it(`sends ${N} invoices of one seller inside the published limits, part of them 
   const modes = await stack.prisma.ksefDocument.groupBy({ by: ['sendMode'], where: { registryId: { in: ids } }, _count: { _all: true } });
   const byMode = Object.fromEntries(modes.map((m) => [m.sendMode, m._count._all]));
   expect(byMode.ONLINE).toBeGreaterThan(0);
-  expect(byMode.ONLINE).toBeLessThanOrEqual(30); // the per-minute online budget
+  expect(byMode.ONLINE).toBeLessThanOrEqual(PUBLISHED_LIMITS.onlineSend.perHour);
   expect(byMode.BATCH).toBeGreaterThan(0);
   expect((byMode.ONLINE ?? 0) + (byMode.BATCH ?? 0)).toBe(N);
+
+  // Batch sessions keep an even pace, so the hour's budget never runs dry while invoices wait.
+  const batches = await stack.prisma.ksefDocument.groupBy({ by: ['sessionRef'], where: { registryId: { in: ids }, sendMode: 'BATCH' }, _min: { sentAt: true } });
+  const opened = batches.map((b) => b._min.sentAt!.getTime()).sort((a, b) => a - b);
+  const interval = batchSessionInterval(PUBLISHED_LIMITS);
+  for (let k = 1; k < opened.length; k++) expect(opened[k] - opened[k - 1]).toBeGreaterThanOrEqual(interval - 10_000);
 });
