@@ -7,6 +7,7 @@ import { ACTION_NAMES, type ActionName } from './registry/actions';
 import { DashboardQuerySchema } from './registry/dashboard-query';
 import { RegistryListQuerySchema } from './registry/list-query';
 import * as R from './registry/response-schemas';
+import { OPERATION_REQUEST_SCHEMAS, OPERATION_RESPONSE_SCHEMAS, operationPaths } from './openapi-operations';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests and
@@ -30,9 +31,10 @@ function components(): Record<string, Json> {
     ['Health', R.HealthSchema],
     ['Readiness', R.ReadinessSchema],
   ];
-  for (const [id, schema] of entries) responses.add(schema, { id });
+  for (const [id, schema] of [...entries, ...Object.entries(OPERATION_RESPONSE_SCHEMAS)]) responses.add(schema, { id });
   const requests = z.registry<{ id: string }>();
   requests.add(InvoiceSchema, { id: 'Invoice' });
+  for (const [id, schema] of Object.entries(OPERATION_REQUEST_SCHEMAS)) requests.add(schema, { id });
   for (const action of ACTION_NAMES) if (action !== 'correct') requests.add(ACTION_BODIES[action], { id: actionBodyId(action) });
   const uri = (id: string) => `#/components/schemas/${id}`;
   const out = z.toJSONSchema(responses, { io: 'output', uri, unrepresentable: 'any' }).schemas as Record<string, Json>;
@@ -105,7 +107,7 @@ export function openApiDocument(): Json {
     info: { title: 'ksef-ops API', version: pkg.version, description: pkg.description },
     servers: [{ url: '/' }],
     security: [{ session: [] }, { bearer: [] }],
-    tags: [{ name: 'invoices' }, { name: 'actions' }, { name: 'dashboard' }, { name: 'health' }],
+    tags: [{ name: 'invoices' }, { name: 'actions' }, { name: 'dashboard' }, { name: 'counterparties' }, { name: 'documents' }, { name: 'operations' }, { name: 'access' }, { name: 'health' }],
     paths: {
       '/healthz': { get: { operationId: 'health', tags: ['health'], security: [], summary: 'The process is up', responses: { 200: json('Up', 'Health') } } },
       '/readyz': {
@@ -122,14 +124,26 @@ export function openApiDocument(): Json {
         post: {
           operationId: 'submitInvoice',
           tags: ['invoices'],
-          summary: 'Submit an invoice (idempotent per seller NIP + source system + number). Role: sender (API key).',
-          requestBody: { required: true, content: { 'application/json': { schema: REF('Invoice') } } },
+          summary:
+            'Submit an invoice (idempotent per seller NIP + source system + number). Role: sender (API key). The body is the JSON model or a ready ' +
+            'FA(3) document (application/xml, also text/xml): DOCTYPE refused, official XSD, parsed into the model and validated by the same rules; ' +
+            'elements the model does not carry are listed in `warnings` (XML_ELEMENT_NOT_CARRIED).',
+          parameters: [
+            { name: 'sourceSystem', in: 'query', required: false, description: 'XML only: the source system (also X-Source-System; an API key\'s own by default)', schema: { type: 'string' } },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: REF('Invoice') },
+              'application/xml': { schema: { type: 'string', description: 'FA(3) document (schema FA (3) 1-0E, namespace http://crd.gov.pl/wzor/2025/06/25/13775/)' } },
+            },
+          },
           responses: {
             202: json('Accepted; its workflow started', 'SubmitResult'),
             200: json('The same submission again; nothing new started', 'SubmitResult'),
-            400: problem('Schema errors with field paths'),
+            400: problem('Schema errors with field paths; XML: XML_NOT_WELL_FORMED / XSD_INVALID with errors[].line'),
             409: problem('INVOICE_CONFLICT: the number was used with different content'),
-            415: problem('Not JSON'),
+            415: problem('Neither JSON nor FA(3) XML'),
             422: problem('BUSINESS_RULES_FAILED: validation rules'),
             503: problem('The workflow engine is unavailable; nothing stored'),
           },
@@ -171,6 +185,7 @@ export function openApiDocument(): Json {
         },
       },
       ...actionPaths(),
+      ...operationPaths(),
       '/api/v1/dashboard': {
         get: {
           operationId: 'dashboard',

@@ -81,6 +81,10 @@ export const BuyerSchema = z.object({
   isLocalGovernmentUnit: z.boolean().default(false),
   /** Buyer is a member of a VAT group (FA(3) GV). */
   isVatGroupMember: z.boolean().default(false),
+  /** FA(3) NrKlienta: the buyer's customer number at the seller. */
+  customerNumber: z.string().min(1).max(256).optional(),
+  /** FA(3) IDNabywcy: links this buyer to its "before correction" data in correction.originalBuyers. */
+  buyerId: z.string().min(1).max(32).optional(),
 });
 
 export const InvoiceLineSchema = z.object({
@@ -93,6 +97,65 @@ export const InvoiceLineSchema = z.object({
   /** Marks the "before correction" line of a correcting invoice (FA(3) StanPrzed). */
   beforeCorrection: z.boolean().optional(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Third parties (FA(3) Podmiot3) and original buyer data of a buyer-data correction (Podmiot2K)
+
+/** FA(3) TRolaPodmiotu3. */
+export const THIRD_PARTY_ROLES = {
+  '1': 'factor',
+  '2': 'recipient (internal unit or branch of the buyer)',
+  '3': 'original entity (taken over or transformed)',
+  '4': 'additional buyer',
+  '5': 'invoice issuer on behalf of the taxpayer',
+  '6': 'payer',
+  '7': 'local government unit (JST) — issuer',
+  '8': 'local government unit (JST) — recipient',
+  '9': 'VAT group member — issuer',
+  '10': 'VAT group member — recipient',
+  '11': 'employee',
+} as const;
+export const ThirdPartyRoleSchema = z.enum(Object.keys(THIRD_PARTY_ROLES) as [keyof typeof THIRD_PARTY_ROLES, ...Array<keyof typeof THIRD_PARTY_ROLES>]);
+export type ThirdPartyRole = z.infer<typeof ThirdPartyRoleSchema>;
+
+/** Podmiot3 may also be named by its internal id within a VAT group or JST (FA(3) IDWew: "NIP-5 digits"). */
+export const ThirdPartyIdentifierSchema = z.discriminatedUnion('type', [
+  ...BuyerIdentifierSchema.options,
+  z.object({
+    type: z.literal('INTERNAL'),
+    internalId: z.string().regex(/^[1-9]((\d[1-9])|([1-9]\d))\d{7}-\d{5}$/, 'must be an internal id: the NIP, a dash and 5 digits, e.g. "5260001246-00001"'),
+  }),
+]);
+
+export const ThirdPartySchema = z.object({
+  identifier: ThirdPartyIdentifierSchema,
+  name: z.string().min(1).max(512).optional(),
+  address: AddressSchema.optional(),
+  /** FA(3) TAdresEmail ("x@y"): a third party's contact is copied from documents, not used for mail by us. */
+  email: z.string().min(3).max(255).regex(/^\S+@\S+$/, 'must be an e-mail address').optional(),
+  phone: z.string().max(16).optional(),
+  /** FA(3) Rola. Exactly one of role / otherRole (checked by THIRD_PARTY_ROLE_REQUIRED). */
+  role: ThirdPartyRoleSchema.optional(),
+  /** FA(3) RolaInna + OpisRoli: a role outside the list, described in words. */
+  otherRole: z.string().min(1).max(256).optional(),
+  /** FA(3) Udzial: share in percent, e.g. of an additional buyer (role 4). */
+  share: z
+    .string()
+    .regex(/^(100(\.0{1,6})?|\d{1,2}(\.\d{1,6})?)$/, 'must be a percentage between 0 and 100 with at most 6 decimal places')
+    .optional(),
+  customerNumber: z.string().min(1).max(256).optional(),
+  /** FA(3) IDNabywcy (max 32 characters). */
+  buyerId: z.string().min(1).max(32).optional(),
+});
+export type ThirdParty = z.infer<typeof ThirdPartySchema>;
+
+export const OriginalBuyerSchema = z.object({
+  identifier: BuyerIdentifierSchema,
+  name: z.string().min(1).max(512).optional(),
+  address: AddressSchema.optional(),
+  buyerId: z.string().min(1).max(32).optional(),
+});
+export type OriginalBuyer = z.infer<typeof OriginalBuyerSchema>;
 
 export const CorrectedInvoiceRefSchema = z.object({
   issueDate: IsoDateSchema,
@@ -108,6 +171,8 @@ export const CorrectionSchema = z.object({
   /** 1 effective at the original date, 2 at the correction date, 3 other. */
   effect: z.enum(['1', '2', '3']).optional(),
   correctedInvoices: z.array(CorrectedInvoiceRefSchema).min(1).max(50000),
+  /** Buyer data as printed on the corrected invoice, when this correction changes it (FA(3) Podmiot2K). */
+  originalBuyers: z.array(OriginalBuyerSchema).min(1).max(101).optional(),
 });
 
 /** An advance invoice settled by a ROZ / KOR_ROZ invoice (FA(3) FakturaZaliczkowa). */
@@ -140,7 +205,10 @@ export const InvoiceSchema = z.object({
   exchangeRate: z.string().regex(/^\d{1,8}(\.\d{1,6})?$/, 'must be a decimal rate').optional(),
   seller: SellerSchema,
   buyer: BuyerSchema,
-  lines: z.array(InvoiceLineSchema).min(1, 'an invoice needs at least one line').max(10000),
+  /** FA(3) Podmiot3: factor, payer, recipient, additional buyer… (at most 100). */
+  thirdParties: z.array(ThirdPartySchema).min(1).max(100).optional(),
+  /** May be empty only on a KOR that corrects data other than amounts, e.g. buyer data (MF examples 5, 6); see REQUIRED_FIELD_FOR_TYPE. */
+  lines: z.array(InvoiceLineSchema).max(10000),
   /** Gross total (FA(3) P_15). When given it must agree with the lines. */
   grossAmount: AmountSchema.optional(),
   splitPayment: z.boolean().default(false),

@@ -1,4 +1,5 @@
 import type { Buyer, Invoice, InvoiceLine, VatRate } from '../domain/invoice';
+import { originalBuyerBlocks, thirdPartyBlocks } from './parties';
 import { fromGrosze, roundToGrosze, toGrosze } from '../domain/money';
 
 /**
@@ -22,6 +23,7 @@ export interface BuildFa3Options {
 
 export type Fa3BuildErrorCode =
   | 'FA3_INVALID_XML_CHARACTER'
+  | 'FA3_THIRD_PARTY_ROLE_MISSING'
   | 'FA3_CORRECTION_DATA_MISSING'
   | 'FA3_EXCHANGE_RATE_MISSING'
   | 'FA3_EXEMPTION_BASIS_MISSING'
@@ -153,7 +155,7 @@ function decimal(value: string): string {
 // ---------------------------------------------------------------------------------------------
 // XML writer (tiny and byte-stable: fixed order, fixed indentation, explicit escaping)
 
-interface XmlElement {
+export interface XmlElement {
   name: string;
   attributes?: ReadonlyArray<readonly [string, string]>;
   children?: XmlElement[];
@@ -173,7 +175,7 @@ export function escapeXmlText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function el(name: string, ...children: Child[]): XmlElement {
+export function el(name: string, ...children: Child[]): XmlElement {
   const flat: XmlElement[] = [];
   for (const c of children) {
     if (Array.isArray(c)) flat.push(...c);
@@ -182,7 +184,7 @@ function el(name: string, ...children: Child[]): XmlElement {
   return { name, children: flat };
 }
 
-function leaf(name: string, value: string | number | undefined | null): XmlElement | undefined {
+export function leaf(name: string, value: string | number | undefined | null): XmlElement | undefined {
   if (value === undefined || value === null) return undefined;
   return { name, text: String(value) };
 }
@@ -212,13 +214,13 @@ function serialize(root: XmlElement): string {
 // ---------------------------------------------------------------------------------------------
 // Document
 
-const CORRECTION_TYPES = new Set(['KOR', 'KOR_ZAL', 'KOR_ROZ']);
+export const CORRECTION_TYPES = new Set(['KOR', 'KOR_ZAL', 'KOR_ROZ']);
 const ORDER_BASED_TYPES = new Set(['ZAL', 'KOR_ZAL']);
 const MIN_GENERATED_AT = Date.parse('2025-09-01T00:00:00Z');
 const MAX_GENERATED_AT = Date.parse('2050-01-01T23:59:59Z');
 
 /** xsd:token collapses whitespace anyway; collapsing here keeps the hash independent of stray spaces. */
-function token(value: string): string {
+export function token(value: string): string {
   return value.replace(/\s+/g, ' ').trim();
 }
 
@@ -244,6 +246,7 @@ export function buildFa3Xml(invoice: Invoice, options: BuildFa3Options): string 
     naglowek(options),
     podmiot1(invoice),
     podmiot2(invoice.buyer),
+    thirdPartyBlocks(invoice),
     fa(invoice),
   );
   root.attributes = [
@@ -272,7 +275,7 @@ function naglowek(options: BuildFa3Options): XmlElement {
   );
 }
 
-function adres(address: { countryCode: string; line1: string; line2?: string } | undefined, name = 'Adres'): XmlElement | undefined {
+export function adres(address: { countryCode: string; line1: string; line2?: string } | undefined, name = 'Adres'): XmlElement | undefined {
   if (!address) return undefined;
   return el(name, leaf('KodKraju', address.countryCode), leaf('AdresL1', token(address.line1)), address.line2 ? leaf('AdresL2', token(address.line2)) : undefined);
 }
@@ -308,6 +311,8 @@ function podmiot2(buyer: Buyer): XmlElement {
     buyerIdentification(buyer),
     adres(buyer.address),
     buyer.email ? el('DaneKontaktowe', leaf('Email', buyer.email)) : undefined,
+    buyer.customerNumber ? leaf('NrKlienta', token(buyer.customerNumber)) : undefined,
+    buyer.buyerId ? leaf('IDNabywcy', token(buyer.buyerId)) : undefined,
     leaf('JST', yesNo(buyer.isLocalGovernmentUnit)),
     leaf('GV', yesNo(buyer.isVatGroupMember)),
   );
@@ -330,6 +335,7 @@ function fa(invoice: Invoice): XmlElement {
     adnotacje(invoice),
     leaf('RodzajFaktury', invoice.type),
     correctionBlock(invoice),
+    originalBuyerBlocks(invoice),
     (invoice.notes ?? []).map((n) => el('DodatkowyOpis', leaf('Klucz', token(n.key)), leaf('Wartosc', token(n.value)))),
     (invoice.advanceInvoices ?? []).map((a) =>
       a.ksefNumber ? el('FakturaZaliczkowa', leaf('NrKSeFFaZaliczkowej', a.ksefNumber)) : el('FakturaZaliczkowa', leaf('NrKSeFZN', '1'), leaf('NrFaZaliczkowej', token(a.number))),

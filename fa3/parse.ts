@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { INVOICE_TYPES, VAT_RATES, type InvoiceInput, type InvoiceType, type VatRate } from '../domain/invoice';
+import { originalBuyersFrom, thirdPartiesFrom } from './parse-parties';
 
 /**
  * FA(3) XML → invoice model input. Reads what our builder writes (exact round trip) and the main
@@ -18,7 +19,7 @@ export class Fa3ParseError extends Error {
   }
 }
 
-type Node = Record<string, unknown>;
+export type Node = Record<string, unknown>;
 
 /** Elements that may repeat; always parsed as arrays so one occurrence does not change the shape. */
 const REPEATED = new Set([
@@ -31,6 +32,7 @@ const REPEATED = new Set([
   'TerminPlatnosci',
   'RachunekBankowy',
   'Podmiot3',
+  'Podmiot2K',
 ]);
 
 const parser = new XMLParser({
@@ -55,12 +57,12 @@ function parseDocument(xml: string): Node {
   return faktura;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : undefined);
-const obj = (v: unknown): Node | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined);
-const arr = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : v ? [v as Node] : []);
-const flag = (v: unknown): boolean => str(v) === '1';
+export const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : undefined);
+export const obj = (v: unknown): Node | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined);
+export const arr = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : v ? [v as Node] : []);
+export const flag = (v: unknown): boolean => str(v) === '1';
 
-function address(node: unknown): { countryCode: string; line1: string; line2?: string } | undefined {
+export function address(node: unknown): { countryCode: string; line1: string; line2?: string } | undefined {
   const a = obj(node);
   if (!a || !str(a.AdresL1)) return undefined;
   const out: { countryCode: string; line1: string; line2?: string } = { countryCode: str(a.KodKraju) ?? 'PL', line1: str(a.AdresL1)! };
@@ -75,7 +77,7 @@ function buyerIdentifier(ids: Node): NonNullable<InvoiceInput['buyer']>['identif
   return { type: 'NONE' };
 }
 
-function withDefined<T extends object>(value: T): T {
+export function withDefined<T extends object>(value: T): T {
   for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
   return value;
 }
@@ -143,7 +145,7 @@ export function parseFa3Xml(xml: string, options: ParseFa3Options = {}): Invoice
   );
   const correction =
     corrected.length > 0
-      ? withDefined({ reason: str(fa.PrzyczynaKorekty), effect: str(fa.TypKorekty) as '1' | '2' | '3' | undefined, correctedInvoices: corrected })
+      ? withDefined({ reason: str(fa.PrzyczynaKorekty), effect: str(fa.TypKorekty) as '1' | '2' | '3' | undefined, correctedInvoices: corrected, originalBuyers: originalBuyersFrom(fa) })
       : undefined;
 
   const advanceInvoices = arr(fa.FakturaZaliczkowa).map((z) =>
@@ -187,7 +189,10 @@ export function parseFa3Xml(xml: string, options: ParseFa3Options = {}): Invoice
       email: str(buyerContact.Email),
       isLocalGovernmentUnit: flag(p2.JST),
       isVatGroupMember: flag(p2.GV),
+      customerNumber: str(p2.NrKlienta),
+      buyerId: str(p2.IDNabywcy),
     }),
+    thirdParties: thirdPartiesFrom(doc),
     lines,
     grossAmount: str(fa.P_15),
     splitPayment: flag(ad.P_18A),

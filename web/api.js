@@ -10,10 +10,13 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(path, { method = 'GET', body } = {}) {
+/** `body` goes as JSON; `raw` + `contentType` send text as is (a CSV import). */
+export async function api(path, { method = 'GET', body, raw, contentType } = {}) {
   const headers = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  if (raw !== undefined) headers['content-type'] = contentType || 'text/plain';
+  else if (body !== undefined) headers['content-type'] = 'application/json';
+  const payload = raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body);
+  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: payload });
   const text = await response.text();
   let data = null;
   try {

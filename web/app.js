@@ -7,6 +7,7 @@ import { LoginPage } from './pages/login.js';
 import { RegistryPage } from './pages/registry.js';
 import { InvoicePage } from './pages/invoice.js';
 import { DashboardPage } from './pages/dashboard.js';
+import { CounterpartiesPage } from './pages/counterparties.js';
 
 /** Path routing under /ui, so links in alert e-mails (/ui/invoices/<id>) open the right page. */
 export function navigate(to) {
@@ -63,7 +64,9 @@ function App() {
           ? html`<${InvoicePage} key=${invoiceMatch[1]} id=${invoiceMatch[1]} />`
           : path === '/ui/dashboard'
             ? html`<${DashboardPage} />`
-            : html`<${RegistryPage} search=${loc.split('?')[1] || ''} />`;
+            : path === '/ui/counterparties'
+              ? html`<${CounterpartiesPage} me=${me} />`
+              : html`<${RegistryPage} search=${loc.split('?')[1] || ''} />`;
   const switchLang = (value) => {
     setLang(value);
     setLangState(value);
@@ -77,8 +80,9 @@ function App() {
       <header class="top">
         <a class="brand" href="/ui">ksef-ops</a>
         <nav>
-          <a href="/ui" class=${!invoiceMatch && path !== '/ui/dashboard' ? 'active' : ''} data-testid="nav-registry">${t('nav.registry')}</a>
+          <a href="/ui" class=${!invoiceMatch && path !== '/ui/dashboard' && path !== '/ui/counterparties' ? 'active' : ''} data-testid="nav-registry">${t('nav.registry')}</a>
           <a href="/ui/dashboard" class=${path === '/ui/dashboard' ? 'active' : ''} data-testid="nav-dashboard">${t('nav.dashboard')}</a>
+          <a href="/ui/counterparties" class=${path === '/ui/counterparties' ? 'active' : ''} data-testid="nav-counterparties">${t('nav.counterparties')}</a>
         </nav>
         ${me && html`<span class="who" data-testid="signed-in-as" title=${(me.roles || []).join(', ')}>${me.name || me.email || me.actor}</span>
           <button type="button" class="signout" data-testid="sign-out" onClick=${signOut}>${t('nav.signOut')}</button>`}

@@ -6,7 +6,7 @@ export function flatten(value, prefix = []) {
 }
 
 // jsonb stores keys alphabetically; finance expects the invoice's own order, flags last.
-const ORDER = ['invoiceNumber', 'type', 'sourceSystem', 'issueDate', 'saleDate', 'issuePlace', 'currency', 'exchangeRate', 'grossAmount', 'seller', 'buyer', 'lines', 'payment', 'correction', 'advanceInvoices', 'exemption', 'notes'];
+const ORDER = ['invoiceNumber', 'type', 'sourceSystem', 'issueDate', 'saleDate', 'issuePlace', 'currency', 'exchangeRate', 'grossAmount', 'seller', 'buyer', 'thirdParties', 'lines', 'payment', 'correction', 'advanceInvoices', 'exemption', 'notes'];
 
 export function editableFields(invoice) {
   const rank = (f) => {
@@ -49,8 +49,10 @@ export function fieldLabel(key, lang) {
   const parts = key.split('.');
   const last = parts[parts.length - 1];
   const lineIndex = parts[0] === 'lines' ? Number(parts[1]) + 1 : null;
-  const base = lang === 'pl' ? { lines: 'Pozycja', seller: 'Sprzedawca', buyer: 'Nabywca', payment: 'Płatność' } : { lines: 'Line', seller: 'Seller', buyer: 'Buyer', payment: 'Payment' };
+  const partyIndex = parts[0] === 'thirdParties' ? Number(parts[1]) + 1 : null;
+  const base = lang === 'pl' ? { lines: 'Pozycja', seller: 'Sprzedawca', buyer: 'Nabywca', payment: 'Płatność', thirdParties: 'Podmiot trzeci' } : { lines: 'Line', seller: 'Seller', buyer: 'Buyer', payment: 'Payment', thirdParties: 'Third party' };
   if (lineIndex) return `${base.lines} ${lineIndex} — ${labels[last] || last}`;
+  if (partyIndex) return `${base.thirdParties} ${partyIndex} — ${labels[last] || parts.slice(2).join('.')}`;
   if (base[parts[0]] && parts.length > 1) return `${base[parts[0]]} — ${labels[last] || parts.slice(1).join('.')}`;
   return labels[last] || key;
 }

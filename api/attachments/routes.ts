@@ -20,10 +20,10 @@ const UUID = z.uuid();
 const Due = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s.length === 10 ? `${s}T23:59:59Z` : s));
 const Owner = z.string().min(1).max(256);
 
-const UploadFields = z.object({ invoiceId: UUID.optional(), owner: Owner.optional(), dueDate: Due.optional() }).strict();
-const PatchBody = z.object({ invoiceId: UUID.nullable().optional(), owner: Owner.nullable().optional(), dueDate: Due.nullable().optional() }).strict();
+export const UploadFields = z.object({ invoiceId: UUID.optional(), owner: Owner.optional(), dueDate: Due.optional() }).strict();
+export const PatchBody = z.object({ invoiceId: UUID.nullable().optional(), owner: Owner.nullable().optional(), dueDate: Due.nullable().optional() }).strict();
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
-const SearchQuery = z
+export const SearchQuery = z
   .object({ invoiceId: UUID.optional(), owner: Owner.optional(), name: z.string().min(1).max(256).optional(), archived: bool.optional(), overdue: bool.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
   .strict();
 

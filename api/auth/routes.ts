@@ -24,7 +24,7 @@ export interface AuthSettings {
 
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = { sessionTtlMs: 60 * 60 * 1000, secureCookie: false, maxFailedLogins: 5, failedLoginWindowMs: 15 * 60 * 1000 };
 
-const LoginSchema = z.object({ email: z.string().min(3).max(320), password: z.string().min(1).max(1024) });
+export const LoginSchema = z.object({ email: z.string().min(3).max(320), password: z.string().min(1).max(1024) });
 
 function setSessionCookie(res: Response, token: string, settings: AuthSettings) {
   res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: settings.secureCookie, path: '/', maxAge: settings.sessionTtlMs });

@@ -13,7 +13,7 @@ import { parseOrProblem } from '../validation';
 import { canCancelByCorrection, cancellingCorrection } from './cancel';
 import { invoiceChain } from './chain';
 
-const CancelBody = z
+export const CancelBody = z
   .object({
     invoiceNumber: z.string().min(1).max(256).optional(),
     issueDate: IsoDateSchema.optional(),

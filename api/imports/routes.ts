@@ -9,7 +9,7 @@ import { parseOrProblem } from '../validation';
 
 const Instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s).toISOString());
 
-const BackfillBody = z
+export const BackfillBody = z
   .object({ buyerNip: NipSchema, from: Instant, to: Instant })
   .strict()
   .refine((b) => b.from < b.to, { message: 'must be after "from"', path: ['to'] });

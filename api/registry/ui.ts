@@ -23,6 +23,6 @@ export function uiRoutes(): Router {
   });
   router.use('/assets', express.static(web, { index: false, fallthrough: false, maxAge: 0, extensions: [] }));
   const shell: express.RequestHandler = (_req, res) => res.sendFile(path.join(web, 'index.html'));
-  for (const page of ['/', '/dashboard', '/invoices/:id']) router.get(page, shell);
+  for (const page of ['/', '/dashboard', '/counterparties', '/invoices/:id']) router.get(page, shell);
   return router;
 }

@@ -8,7 +8,7 @@ import { newApiKey, sha256Hex } from '../auth/tokens';
 import { ProblemError } from '../problem';
 import { parseOrProblem } from '../validation';
 
-const CreateKey = z
+export const CreateKey = z
   .object({
     name: z.string().trim().min(1).max(200),
     sourceSystem: z.string().trim().min(1).max(100),

@@ -19,8 +19,8 @@ const Fields = {
 };
 const hasCriterion = (r: { minGross?: string | null; buyerNips?: string[]; invoiceTypes?: string[]; sourceSystems?: string[]; sellerNips?: string[] }) =>
   !!r.minGross || !!r.buyerNips?.length || !!r.invoiceTypes?.length || !!r.sourceSystems?.length || !!r.sellerNips?.length;
-const CreateRule = z.object(Fields).strict().refine(hasCriterion, { message: 'a rule needs at least one criterion (minGross, buyerNips, invoiceTypes, sourceSystems, sellerNips)', path: [] });
-const UpdateRule = z.object({ ...Fields, name: Fields.name.optional() }).strict();
+export const CreateRule = z.object(Fields).strict().refine(hasCriterion, { message: 'a rule needs at least one criterion (minGross, buyerNips, invoiceTypes, sourceSystems, sellerNips)', path: [] });
+export const UpdateRule = z.object({ ...Fields, name: Fields.name.optional() }).strict();
 
 const view = (r: { minGross: { toFixed(n: number): string } | null } & Record<string, unknown>) => ({ ...r, minGross: r.minGross ? r.minGross.toFixed(2) : null });
 

@@ -82,7 +82,7 @@ export function counterpartyRoutes(deps: { prisma: PrismaClient }): Router {
   return router;
 }
 
-const SearchQuery = z.strictObject({
+export const SearchQuery = z.strictObject({
   q: z.string().trim().min(1).max(200).optional(),
   nip: z.string().max(40).optional(),
   active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),

@@ -21,8 +21,8 @@ const Fields = {
   note: z.string().max(1000).nullable().optional(),
   active: z.boolean().optional(),
 };
-const CreateRule = z.object(Fields).strict();
-const UpdateRule = z.object({ ...Fields, owner: Recipient.optional(), escalation: z.array(Recipient).max(10).optional() }).strict();
+export const CreateRule = z.object(Fields).strict();
+export const UpdateRule = z.object({ ...Fields, owner: Recipient.optional(), escalation: z.array(Recipient).max(10).optional() }).strict();
 
 /** Admin: the responsibility map — who reacts to what, and who is next when they do not. */
 export function responsibilityRoutes(deps: { prisma: PrismaClient; fallbackChain: string[] }): Router {

@@ -11,8 +11,8 @@ const Password = z.string().superRefine((v, ctx) => {
   const problem = passwordProblems(v);
   if (problem) ctx.addIssue({ code: 'custom', message: `password ${problem}` });
 });
-const CreateUser = z.object({ email: z.email().max(320), name: z.string().trim().min(1).max(200), password: Password.optional(), roles: z.array(z.enum(ROLES)).max(5).default([]) }).strict();
-const UpdateUser = z.object({ name: z.string().trim().min(1).max(200).optional(), password: Password.optional(), roles: z.array(z.enum(ROLES)).max(5).optional(), active: z.boolean().optional() }).strict();
+export const CreateUser = z.object({ email: z.email().max(320), name: z.string().trim().min(1).max(200), password: Password.optional(), roles: z.array(z.enum(ROLES)).max(5).default([]) }).strict();
+export const UpdateUser = z.object({ name: z.string().trim().min(1).max(200).optional(), password: Password.optional(), roles: z.array(z.enum(ROLES)).max(5).optional(), active: z.boolean().optional() }).strict();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Admin: people and their roles. People are deactivated, never deleted, so the audit log keeps resolving them. */

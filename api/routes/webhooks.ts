@@ -8,8 +8,8 @@ import { ProblemError } from '../problem';
 import { parseOrProblem } from '../validation';
 
 const Url = z.url({ protocol: /^https?$/ }).max(2000);
-const CreateSubscription = z.object({ sourceSystem: z.string().trim().min(1).max(100), url: Url }).strict();
-const UpdateSubscription = z.object({ url: Url.optional(), active: z.boolean().optional() }).strict();
+export const CreateSubscription = z.object({ sourceSystem: z.string().trim().min(1).max(100), url: Url }).strict();
+export const UpdateSubscription = z.object({ url: Url.optional(), active: z.boolean().optional() }).strict();
 const view = { id: true, sourceSystem: true, url: true, active: true, createdBy: true, createdAt: true, updatedAt: true } as const;
 
 /** Admin: status callbacks per source system, and the delivery log (who got what, when, how often tried). */

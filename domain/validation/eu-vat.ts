@@ -1,6 +1,6 @@
 import type { Invoice } from '../invoice';
 import { makeIssue } from './issue';
-import type { ValidationIssue } from './types';
+import type { IssuePath, ValidationIssue } from './types';
 
 /**
  * National VAT number shapes (without the country prefix), as published for VIES. Deliberately
@@ -40,14 +40,22 @@ export const EU_VAT_FORMATS: Record<string, RegExp> = {
 const ISO_TO_VAT_PREFIX: Record<string, string> = { GR: 'EL', GB: 'XI' };
 
 export function checkEuVatId(invoice: Invoice): ValidationIssue[] {
-  const id = invoice.buyer.identifier;
-  if (id.type !== 'EU_VAT') return [];
+  return euVatIdIssues(invoice.buyer.identifier, ['buyer', 'identifier'], { en: 'buyer', enMany: 'buyers', pl: 'nabywcę', plOf: 'nabywców' });
+}
+
+/** The same structural check for any party identified by an EU VAT id (buyer, third party, original buyer). */
+export function euVatIdIssues(
+  id: { type: string; countryCode?: string; vatNumber?: string },
+  base: IssuePath,
+  who: { en: string; enMany: string; pl: string; plOf: string },
+): ValidationIssue[] {
+  if (id.type !== 'EU_VAT' || id.countryCode === undefined || id.vatNumber === undefined) return [];
   const country = id.countryCode;
   if (country === 'PL') {
     return [
-      makeIssue('EU_VAT_COUNTRY', ['buyer', 'identifier', 'countryCode'], {
-        en: 'a Polish buyer must be identified by NIP (identifier type "NIP"), not as an EU VAT id.',
-        pl: 'polskiego nabywcę identyfikuje się NIP-em (typ identyfikatora "NIP"), a nie numerem VAT UE.',
+      makeIssue('EU_VAT_COUNTRY', [...base, 'countryCode'], {
+        en: `a Polish ${who.en} must be identified by NIP (identifier type "NIP"), not as an EU VAT id.`,
+        pl: `polskiego ${who.pl} identyfikuje się NIP-em (typ identyfikatora "NIP"), a nie numerem VAT UE.`,
       }),
     ];
   }
@@ -55,9 +63,9 @@ export function checkEuVatId(invoice: Invoice): ValidationIssue[] {
   if (!pattern) {
     const hint = ISO_TO_VAT_PREFIX[country];
     return [
-      makeIssue('EU_VAT_COUNTRY', ['buyer', 'identifier', 'countryCode'], {
-        en: `"${country}" is not an EU VAT country code${hint ? ` — use "${hint}"` : '; for buyers outside the EU use identifier type "OTHER"'}.`,
-        pl: `"${country}" nie jest kodem kraju UE dla VAT${hint ? ` — użyj "${hint}"` : '; dla nabywców spoza UE użyj typu identyfikatora "OTHER"'}.`,
+      makeIssue('EU_VAT_COUNTRY', [...base, 'countryCode'], {
+        en: `"${country}" is not an EU VAT country code${hint ? ` — use "${hint}"` : `; for ${who.enMany} outside the EU use identifier type "OTHER"`}.`,
+        pl: `"${country}" nie jest kodem kraju UE dla VAT${hint ? ` — użyj "${hint}"` : `; dla ${who.plOf} spoza UE użyj typu identyfikatora "OTHER"`}.`,
       }),
     ];
   }
@@ -70,5 +78,5 @@ export function checkEuVatId(invoice: Invoice): ValidationIssue[] {
     : pattern.test(compact)
       ? { en: `write the number in capitals without spaces, dots or dashes: "${compact}".`, pl: `wpisz numer wielkimi literami, bez spacji, kropek i myślników: "${compact}".` }
       : { en: `"${raw.slice(0, 30)}" does not look like a ${country} VAT number.`, pl: `"${raw.slice(0, 30)}" nie wygląda na numer VAT z kraju ${country}.` };
-  return [makeIssue('EU_VAT_ID_FORMAT', ['buyer', 'identifier', 'vatNumber'], detail)];
+  return [makeIssue('EU_VAT_ID_FORMAT', [...base, 'vatNumber'], detail)];
 }

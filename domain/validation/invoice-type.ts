@@ -11,7 +11,18 @@ const UPR_LIMIT_PLN = 45000n;
 const UPR_LIMIT_EUR = 10000n;
 
 export function checkInvoiceType(invoice: Invoice): ValidationIssue[] {
-  return [...correctionRules(invoice), ...settlementRules(invoice), ...advanceRules(invoice), ...simplifiedRules(invoice)];
+  return [...linesRequired(invoice), ...correctionRules(invoice), ...settlementRules(invoice), ...advanceRules(invoice), ...simplifiedRules(invoice)];
+}
+
+/** FA(3) lets a KOR carry no FaWiersz when it corrects data other than amounts (buyer data, MF example 5). */
+function linesRequired(invoice: Invoice): ValidationIssue[] {
+  if (invoice.lines.length > 0 || invoice.type === 'KOR') return [];
+  return [
+    makeIssue('REQUIRED_FIELD_FOR_TYPE', ['lines'], {
+      en: `a ${invoice.type} invoice needs at least one line; only a correction (KOR) of data other than amounts may have none.`,
+      pl: `faktura ${invoice.type} musi mieć co najmniej jedną pozycję; bez pozycji może być tylko korekta (KOR) danych innych niż kwoty.`,
+    }),
+  ];
 }
 
 function correctionRules(invoice: Invoice): ValidationIssue[] {

@@ -166,6 +166,16 @@ export const RULES = {
     en: 'The counterparty register could not be checked; validation continued without it.',
     pl: 'Nie udało się sprawdzić rejestru kontrahentów; walidację wykonano bez niego.',
   },
+  THIRD_PARTY_ROLE_REQUIRED: {
+    severity: 'error',
+    en: 'A third party (FA(3) Podmiot3) needs exactly one role: a listed role (factor, payer, recipient, additional buyer…) or another role described in words.',
+    pl: 'Podmiot trzeci (Podmiot3) wymaga dokładnie jednej roli: jednej z listy (faktor, płatnik, odbiorca, dodatkowy nabywca…) albo innej roli opisanej słownie.',
+  },
+  THIRD_PARTY_MISSING_FOR_FLAG: {
+    severity: 'warning',
+    en: 'The buyer is marked as a local government unit (JST) or a VAT group member, but no third party with the matching recipient role (8 or 10) is given, so KSeF will not make the invoice available to that unit.',
+    pl: 'Nabywca oznaczony jako JST lub członek grupy VAT, ale brak podmiotu trzeciego z odpowiednią rolą odbiorcy (8 lub 10), więc KSeF nie udostępni faktury tej jednostce.',
+  },
   TEXT_INVALID_CHARACTER: {
     severity: 'error',
     en: 'A text field contains a control character or Unicode non-character that KSeF rejects in XML.',

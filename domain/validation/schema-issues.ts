@@ -41,6 +41,9 @@ const FORMAT_PL: Array<[RegExp, string]> = [
   [/KSeF number/, 'musi być 35-znakowym numerem KSeF'],
   [/lowercase id/, 'musi być krótkim identyfikatorem z małych liter, cyfr, "-" lub "_", np. "erp"'],
   [/at least one line/, 'faktura musi mieć co najmniej jedną pozycję'],
+  [/percentage between 0 and 100/, 'musi być procentem od 0 do 100 z najwyżej 6 miejscami po przecinku'],
+  [/internal id/, 'musi być identyfikatorem wewnętrznym: NIP, myślnik i 5 cyfr, np. "5260001246-00001"'],
+  [/e-mail address/, 'musi być adresem e-mail'],
 ];
 
 function translateFormat(message: string): string {

@@ -6,6 +6,7 @@ import { checkEuVatId } from './eu-vat';
 import { checkInvoiceType } from './invoice-type';
 import { makeIssue } from './issue';
 import { checkNips } from './nip';
+import { checkParties } from './parties';
 import { issuesFromZodError } from './schema-issues';
 import { checkSplitPayment } from './split-payment';
 import { checkTotals } from './totals';
@@ -19,6 +20,7 @@ import { checkXsd } from './xsd-step';
 const RULE_CHAIN: ReadonlyArray<readonly [string, Rule]> = [
   ['nip', (inv) => checkNips(inv)],
   ['eu-vat', (inv) => checkEuVatId(inv)],
+  ['parties', (inv) => checkParties(inv)],
   ['invoice-type', (inv) => checkInvoiceType(inv)],
   ['vat-rates', (inv, ctx) => checkVatRates(inv, ctx.vatDictionary)],
   ['totals', (inv) => checkTotals(inv)],

@@ -71,6 +71,18 @@ const REPEATED: Record<string, { array: IssuePath; fields: Record<string, string
   },
   FakturaZaliczkowa: { array: ['advanceInvoices'], fields: { NrKSeFFaZaliczkowej: 'ksefNumber', NrFaZaliczkowej: 'number' } },
   DodatkowyOpis: { array: ['notes'], fields: { Klucz: 'key', Wartosc: 'value' } },
+  Podmiot3: {
+    array: ['thirdParties'],
+    fields: {
+      NIP: 'identifier.nip', IDWew: 'identifier.internalId', KodUE: 'identifier.countryCode', NrVatUE: 'identifier.vatNumber', NrID: 'identifier.id',
+      Nazwa: 'name', AdresL1: 'address.line1', AdresL2: 'address.line2', Email: 'email', Telefon: 'phone', Rola: 'role', OpisRoli: 'otherRole', Udzial: 'share',
+      NrKlienta: 'customerNumber', IDNabywcy: 'buyerId',
+    },
+  },
+  Podmiot2K: {
+    array: ['correction', 'originalBuyers'],
+    fields: { NIP: 'identifier.nip', KodUE: 'identifier.countryCode', NrVatUE: 'identifier.vatNumber', NrID: 'identifier.id', Nazwa: 'name', AdresL1: 'address.line1', AdresL2: 'address.line2', IDNabywcy: 'buyerId' },
+  },
 };
 
 interface Located {
@@ -115,7 +127,7 @@ export function locateXmlLine(xml: string, lineNo: number | null, element: strin
     if (group) {
       const base = [...group.array, indexOf.get(stack[s]) ?? 0];
       const field = group.fields[target];
-      return { element: target, path: field ? [...base, field] : base };
+      return { element: target, path: field ? [...base, ...field.split('.')] : base };
     }
   }
   for (let s = stack.length - 1; s >= 0; s--) {
@@ -133,6 +145,7 @@ const BUILD_ERROR_PATHS: Record<string, IssuePath> = {
   FA3_CORRECTION_DATA_MISSING: ['correction'],
   FA3_EXCHANGE_RATE_MISSING: ['exchangeRate'],
   FA3_EXEMPTION_BASIS_MISSING: ['exemption'],
+  FA3_THIRD_PARTY_ROLE_MISSING: ['thirdParties'],
 };
 
 export async function checkXsd(invoice: Invoice, today: string, options: XsdStepOptions = {}): Promise<ValidationIssue[]> {

@@ -5,10 +5,11 @@
  * simulator runs with requireCorrectedInvoiceInLedger: false so the references are taken as given
  * (the validation suite, test/unit/regression-invoices.test.ts, checks their shape). A correction of
  * an invoice issued outside KSeF (kor-buyer-data) waits for an approver by the correction checklist;
- * the test releases it as an approver would.
+ * the test releases it as an approver would. vat-third-parties carries Podmiot3 (JST recipient, factor, other role),
+ * kor-buyer-data a Podmiot2K buyer-data correction without lines.
  */
 import { randomUUID } from 'node:crypto';
-import { FIXTURE_NAMES, fixtureInput } from '../fixtures/invoices/load';
+import { FIXTURE_NAMES, fixture, fixtureInput } from '../fixtures/invoices/load';
 import { freshDatabase } from '../support/fresh-database';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
@@ -49,5 +50,9 @@ describe('regression fixtures through the API to the registry', () => {
     expect({ name, status: done.status, rejection: done.rejectionReason ?? null, step: done.step }).toEqual({ name, status: 'ACCEPTED', rejection: null, step: done.step });
     expect(done.invoiceType).toBe(input.type ?? 'VAT');
     expect(done.ksefNumber).toMatch(new RegExp(`^${String(done.sellerNip)}-\\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$`));
+    // The registry stores the model as sent: third parties and original buyer data survive the DB mapping.
+    const stored = done.invoice as { thirdParties?: unknown; correction?: { originalBuyers?: unknown } };
+    expect(stored.thirdParties).toEqual(fixture(name).thirdParties);
+    expect(stored.correction?.originalBuyers).toEqual(fixture(name).correction?.originalBuyers);
   });
 });

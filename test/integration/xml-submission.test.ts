@@ -35,7 +35,9 @@ describe('POST /api/v1/invoices with a ready FA(3) document', () => {
     expect(submit.status).toBe(202);
     // What the model does not carry (FP, UU_ID, NrKlienta…) is named, not silently lost.
     const dropped = submit.body.warnings.map((w: { field: string }) => w.field);
-    expect(dropped).toEqual(expect.arrayContaining(['xml.Fa.FP', 'xml.Fa.FaWiersz.UU_ID', 'xml.Podmiot2.NrKlienta']));
+    expect(dropped).toEqual(expect.arrayContaining(['xml.Fa.FP', 'xml.Fa.FaWiersz.UU_ID']));
+    // The buyer's customer number is part of the model now and travels on.
+    expect(dropped).not.toContain('xml.Podmiot2.NrKlienta');
     for (const w of submit.body.warnings) expect(w.code).toBe('XML_ELEMENT_NOT_CARRIED');
 
     const done = await eventually(async () => {
@@ -80,11 +82,40 @@ describe('POST /api/v1/invoices with a ready FA(3) document', () => {
     expect(res.body.errors).toEqual([expect.objectContaining({ code: 'CURRENCY_RATE_REQUIRED', path: ['exchangeRate'] })]);
   });
 
-  it('answers what the model cannot hold with 400 and field paths (a KOR without lines)', async () => {
+  it('carries third parties (Podmiot3) to ACCEPTED: the JST example with its role-8 recipient', async () => {
+    const { xml, number } = renumbered(example('mf-fa3-09_VAT_exempt-zw_OkresFa_JST-Podmiot3-rola8.xml'));
+    const submit = await postXml(xml);
+    expect(submit.status).toBe(202);
+    const dropped = submit.body.warnings.map((w: { field: string }) => w.field);
+    expect(dropped.filter((f: string) => f.startsWith('xml.Podmiot3'))).toEqual([]);
+    const done = await eventually(async () => {
+      const res = await stack.api(`/api/v1/invoices/${submit.body.id}`);
+      return res.body.status === 'ACCEPTED' ? res.body : undefined;
+    });
+    expect(done).toMatchObject({ invoiceNumber: number, status: 'ACCEPTED' });
+    // The stored model (registry payload) keeps the party, so a re-send rebuilds the same Podmiot3.
+    expect(done.invoice.buyer.isLocalGovernmentUnit).toBe(true);
+    expect(done.invoice.thirdParties).toEqual([
+      expect.objectContaining({ identifier: { type: 'NIP', nip: '2222222222' }, name: 'Szkoła Podstawowa w Bzdziszewie', role: '8' }),
+    ]);
+  });
+
+  it('names a bad third-party NIP by its entry, with 422 and the NIP code', async () => {
+    const { xml } = renumbered(example('mf-fa3-04_VAT_factor-Podmiot3-rola1_WZ_Rozliczenie.xml'));
+    const res = await postXml(xml.replace(/(<Podmiot3>[\s\S]*?<NIP>)2222222222(<\/NIP>)/, '$12222222223$2'));
+    expect([400, 422]).toContain(res.status);
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'NIP_CHECKSUM', path: ['thirdParties', 0, 'identifier', 'nip'] })]));
+  });
+
+  it('takes a buyer-data correction without lines (Podmiot2K) through validation', async () => {
     const { xml } = renumbered(example('mf-fa3-05_KOR_buyer-data-Podmiot2K_no-lines.xml'));
     const res = await postXml(xml);
-    expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([expect.objectContaining({ code: 'SCHEMA_TOO_SHORT', path: ['lines'] })]);
+    expect(res.status).toBe(202);
+    const detail = await stack.api(`/api/v1/invoices/${res.body.id}`);
+    expect(detail.body.invoice.lines).toEqual([]);
+    expect(detail.body.invoice.correction.originalBuyers).toEqual([
+      expect.objectContaining({ identifier: { type: 'NIP', nip: '1111111111' }, name: 'CDE sp. j.', buyerId: '0001' }),
+    ]);
   });
 
   it('needs a source system, refuses a DOCTYPE, and keeps an API key inside its scope', async () => {

@@ -117,6 +117,37 @@ export const SAMPLE_INPUTS: Record<string, InvoiceInput> = {
     buyer: { identifier: { type: 'EU_VAT', countryCode: 'DE', vatNumber: '123456789' }, name: 'Müller GmbH & Co. KG', address: { countryCode: 'DE', line1: 'Hauptstraße 1, 10115 Berlin' } },
     lines: [{ name: 'maszyna <typ A>', quantity: '1', unitNetPrice: '10000', netAmount: '10000', vatRate: '0 WDT' }],
   },
+  third_parties: {
+    ...base,
+    invoiceNumber: 'FV/P3/1',
+    buyer: { ...base.buyer, isVatGroupMember: true, customerNumber: 'K-0042' },
+    thirdParties: [
+      {
+        identifier: { type: 'NIP', nip: '2222222222' },
+        name: 'Bank BBB Faktoring',
+        address: { countryCode: 'PL', line1: 'ul. Bankowa 1', line2: '00-003 Łódź' },
+        email: 'bbb@efaktoring.pl',
+        phone: '666888999',
+        role: '1',
+      },
+      { identifier: { type: 'INTERNAL', internalId: '9999999999-00001' }, name: 'Oddział Kraków', role: '10' },
+      { identifier: { type: 'EU_VAT', countryCode: 'DE', vatNumber: '123456789' }, name: 'Zahler GmbH', otherRole: 'płatnik zagraniczny', customerNumber: 'Z-1' },
+      { identifier: { type: 'NIP', nip: '3333333333' }, name: 'Grażyna Kowalska', role: '4', share: '50', buyerId: 'B2' },
+    ],
+  },
+  KOR_buyer_data: {
+    ...base,
+    type: 'KOR',
+    invoiceNumber: 'KOR/NAB/1',
+    buyer: { ...base.buyer, buyerId: '0001' },
+    correction: {
+      reason: 'błędna nazwa nabywcy',
+      effect: '1',
+      correctedInvoices: [correctedRef],
+      originalBuyers: [{ identifier: { type: 'NIP', nip: BUYER_NIP }, name: 'F.H.U. Jan Kowalsky', address: { countryCode: 'PL', line1: 'ul. Polna 1' }, buyerId: '0001' }],
+    },
+    lines: [],
+  },
   all_rates: {
     ...base,
     invoiceNumber: 'FV/ALL/1',

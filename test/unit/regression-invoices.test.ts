@@ -9,7 +9,7 @@ import { FIXTURE_NAMES, fixture, fixtureInput, TODAY } from '../fixtures/invoice
 
 const GENERATED_AT = new Date('2026-06-30T10:00:00Z');
 
-/** Scenario → fixture; the brief's twelve plus WDT and export. */
+/** Scenario → fixture; the brief's twelve plus WDT, export and third parties. */
 const SCENARIOS: Record<string, { fixture: string; type: (typeof INVOICE_TYPES)[number] }> = {
   'VAT basic': { fixture: 'vat-basic', type: 'VAT' },
   'UPR simplified': { fixture: 'upr-simplified', type: 'UPR' },
@@ -25,6 +25,7 @@ const SCENARIOS: Record<string, { fixture: string; type: (typeof INVOICE_TYPES)[
   'exempt zw with basis': { fixture: 'exempt-zw', type: 'VAT' },
   'intra-EU supply 0 WDT': { fixture: 'wdt-eu', type: 'VAT' },
   'export 0 EX in USD': { fixture: 'export-usd', type: 'VAT' },
+  'third parties (JST recipient, factor, other role)': { fixture: 'vat-third-parties', type: 'VAT' },
 };
 
 describe('regression fixtures', () => {
@@ -54,6 +55,8 @@ describe('regression fixtures', () => {
       const roundTrip = InvoiceSchema.parse(parseFa3Xml(xml, { sourceSystem: invoice.sourceSystem }));
       expect(roundTrip.type).toBe(invoice.type);
       expect(roundTrip.lines.map((l) => [l.netAmount, l.vatRate])).toEqual(invoice.lines.map((l) => [l.netAmount, l.vatRate]));
+      expect(roundTrip.thirdParties).toEqual(invoice.thirdParties);
+      expect(roundTrip.correction?.originalBuyers).toEqual(invoice.correction?.originalBuyers);
     });
   });
 });
@@ -72,9 +75,10 @@ describe('official MF examples through parse → validate', () => {
     'mf-fa3-01_VAT_basic_rates-23-5_FP_payment.xml': ['warning:TOTAL_ROUNDING_DIFFERENCE@grossAmount'],
     // Line discount P_10 is not in our model, so net ≠ qty × price.
     'mf-fa3-04_VAT_factor-Podmiot3-rola1_WZ_Rozliczenie.xml': ['error:LINE_NET_MISMATCH@lines.1.netAmount', 'warning:SPLIT_PAYMENT_THRESHOLD@splitPayment'],
-    // Data-only corrections without lines, margin schemes and UPR without per-line amounts: outside the model.
-    'mf-fa3-05_KOR_buyer-data-Podmiot2K_no-lines.xml': ['error:SCHEMA_TOO_SHORT@lines'],
-    'mf-fa3-06_KOR_period-rebate_multi-DaneFaKorygowanej_no-lines.xml': ['error:SCHEMA_TOO_SHORT@lines'],
+    // A buyer-data correction (Podmiot2K, no lines) is in the model and clean. A period rebate without lines
+    // states per-rate totals (P_13/P_14) the model cannot carry, so P_15 disagrees with the (absent) lines.
+    'mf-fa3-06_KOR_period-rebate_multi-DaneFaKorygowanej_no-lines.xml': ['error:TOTAL_MISMATCH@grossAmount'],
+    // Margin schemes and UPR without per-line amounts: outside the model.
     'mf-fa3-07_KOR_period-rebate_multi-DaneFaKorygowanej_one-line.xml': ['error:SCHEMA_REQUIRED@lines.0.unitNetPrice', 'error:SCHEMA_REQUIRED@lines.0.netAmount', 'error:SCHEMA_REQUIRED@lines.0.vatRate'],
     'mf-fa3-08_VAT_margin-used-goods_P_13_11.xml': ['error:SCHEMA_REQUIRED@lines.0.unitNetPrice', 'error:SCHEMA_REQUIRED@lines.0.vatRate'],
     'mf-fa3-10_ZAL_advance_Zamowienie_additional-buyer.xml': ['warning:SPLIT_PAYMENT_THRESHOLD@splitPayment'],

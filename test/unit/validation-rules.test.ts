@@ -60,6 +60,28 @@ describe('NIP', () => {
   });
 });
 
+describe('third parties and original buyer data', () => {
+  it('NIP_CHECKSUM on the second third party points at that entry', async () => {
+    const parties = [
+      { identifier: { type: 'NIP', nip: '2222222222' }, role: '1' },
+      { identifier: { type: 'NIP', nip: '5260001247' }, role: '6' },
+    ];
+    await expectOnly(raw('vat-basic', (i) => (i.thirdParties = parties)), 'NIP_CHECKSUM', ['thirdParties', 1, 'identifier', 'nip']);
+  });
+  it('THIRD_PARTY_ROLE_REQUIRED when a third party has no role', async () => {
+    await expectOnly(variant('vat-basic', (i) => (i.thirdParties = [{ identifier: { type: 'NIP', nip: '2222222222' }, name: 'Faktor' }])), 'THIRD_PARTY_ROLE_REQUIRED', ['thirdParties', 0, 'role']);
+  });
+  it('THIRD_PARTY_MISSING_FOR_FLAG when a JST buyer has no role-8 recipient', async () => {
+    await expectOnly(variant('vat-basic', (i) => (i.buyer.isLocalGovernmentUnit = true)), 'THIRD_PARTY_MISSING_FOR_FLAG', ['buyer', 'isLocalGovernmentUnit']);
+  });
+  it('EU_VAT_ID_FORMAT on the buyer data before correction', async () => {
+    const issues = await issuesOf(
+      variant('kor-value', (i) => (i.correction!.originalBuyers = [{ identifier: { type: 'EU_VAT', countryCode: 'DE', vatNumber: '12345' } }])),
+    );
+    expect(pairs(issues)).toEqual([['EU_VAT_ID_FORMAT', ['correction', 'originalBuyers', 0, 'identifier', 'vatNumber']]]);
+  });
+});
+
 describe('EU VAT id', () => {
   it('EU_VAT_ID_FORMAT when the number does not fit the country', async () => {
     await expectOnly(variant('wdt-eu', (i) => ((i.buyer.identifier as any).vatNumber = '12345')), 'EU_VAT_ID_FORMAT', ['buyer', 'identifier', 'vatNumber']);
@@ -100,6 +122,9 @@ describe('required data per invoice type', () => {
   });
   it('REQUIRED_FIELD_FOR_TYPE when a UPR buyer has no NIP', async () => {
     await expectOnly(variant('upr-simplified', (i) => (i.buyer.identifier = { type: 'NONE' })), 'REQUIRED_FIELD_FOR_TYPE', ['buyer', 'identifier']);
+  });
+  it('REQUIRED_FIELD_FOR_TYPE when a VAT invoice has no lines (only a KOR may have none)', async () => {
+    await expectOnly(variant('vat-basic', (i) => { i.lines = []; delete i.grossAmount; }), 'REQUIRED_FIELD_FOR_TYPE', ['lines']);
   });
   it('FIELD_NOT_ALLOWED_FOR_TYPE when a VAT invoice carries correction data', async () => {
     const invoice = variant('vat-basic', (i) => (i.correction = fixtureInput('kor-value').correction));
