@@ -3,7 +3,7 @@
  * what Temporal itself does with the same number of activity calls. Progress on stderr, the summary
  * table on stdout, everything with its configuration in docs/BENCHMARKS.md.
  *
- *   npm run bench                       # full (long: 10 000-invoice batch, 1 M registry rows)
+ *   npm run bench                       # full (long: a 10 000-invoice batch session, 1 M registry rows)
  *   npm run bench -- --quick            # smoke run, a few minutes
  *   npm run bench -- --only throughput,latency --invoices 500
  */
@@ -17,12 +17,13 @@ import { benchmarksMarkdown, summaryTable, type BenchResults } from './support/r
 import { bareThroughput, invoiceThroughput } from './phases/throughput';
 import { submitLatency } from './phases/submit-latency';
 import { batchOneSeller, severalSellers } from './phases/batch';
+import { fullBatchSession } from './phases/batch-session';
 import { waitingMemory } from './phases/memory';
 import { registryLatency } from './phases/registry';
 import { xsdCost } from './phases/xsd';
 
 /** Seller NIP blocks per measurement: KSeF budgets and dispatchers are per seller, so none is shared. */
-const BLOCK = { throughput: 1, latency: 2, batch: 3, memory: 4, tuning: 5, sellers1: 6, sellers2: 7, memoryTuned: 8 };
+const BLOCK = { throughput: 1, latency: 2, batch: 3, memory: 4, tuning: 5, sellers1: 6, sellers2: 7, memoryTuned: 8, batchSession: 10 };
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -98,6 +99,11 @@ async function runPhases(infra: BenchInfra, args: BenchArgs, r: BenchResults, wa
   if (wanted('batch')) {
     await attempt('batch', async () => {
       r.batch = await batchOneSeller(infra, { invoices: args.batchInvoices, singles: args.singles, concurrency: args.concurrency, sellerBlock: BLOCK.batch });
+    });
+  }
+  if (wanted('batchsession')) {
+    await attempt('batchsession', async () => {
+      r.batchSession = await fullBatchSession(infra, { invoices: args.batchSession, sellerBlock: BLOCK.batchSession });
     });
   }
   if (wanted('memory')) {

@@ -7,6 +7,7 @@ export interface BenchArgs {
   duration: number;
   connections: number;
   batchInvoices: number;
+  batchSession: number;
   singles: number;
   sellers: number;
   perSeller: number;
@@ -16,7 +17,7 @@ export interface BenchArgs {
   out: string;
 }
 
-export const PHASES = ['xsd', 'throughput', 'latency', 'batch', 'memory', 'registry', 'tuning', 'sellers'] as const;
+export const PHASES = ['xsd', 'throughput', 'latency', 'batch', 'batchsession', 'memory', 'registry', 'tuning', 'sellers'] as const;
 
 export function parseArgs(argv: string[]): BenchArgs {
   const flags = new Map<string, string>();
@@ -43,7 +44,8 @@ export function parseArgs(argv: string[]): BenchArgs {
     rate: num('rate', 50, 50),
     duration: num('duration', 20, 5),
     connections: num('connections', 10, 10),
-    batchInvoices: num('batch-invoices', 10_000, 300),
+    batchInvoices: num('batch-invoices', 2000, 300),
+    batchSession: num('batch-session', 10_000, 500),
     singles: num('singles', 10, 3),
     sellers: num('sellers', 4, 4),
     perSeller: num('per-seller', 1000, 50),

@@ -8,6 +8,7 @@ import type { SubmitLatencyResult } from '../phases/submit-latency';
 import { CEILING_IF_60_SESSIONS, CEILING_PER_SECOND, type BatchResult, type SellersResult } from '../phases/batch';
 import type { MemoryResult } from '../phases/memory';
 import type { XsdResult } from '../phases/xsd';
+import type { BatchSessionResult } from '../phases/batch-session';
 import type { BenchArgs } from './args';
 
 export interface BenchResults {
@@ -22,6 +23,7 @@ export interface BenchResults {
   bare?: BareResult;
   latency?: SubmitLatencyResult;
   batch?: BatchResult;
+  batchSession?: BatchSessionResult;
   memory: MemoryResult[];
   registry?: { rows: number; markdown: string; seconds: number; load: string };
   tuning: ThroughputResult[];
@@ -49,6 +51,8 @@ export function summaryRows(r: BenchResults): Array<[string, string, string]> {
     rows.push(['Submit → KSeF number: single invoices (p50 / max)', `${f(x.single.p50 / 1000, 2)} / ${f(x.single.max / 1000, 2)} s`, '']);
     rows.push([`Submit → KSeF number at peak (${x.invoices} queued; p50 / p95)`, `${f(x.acceptP50 / 1000)} / ${f(x.acceptP95 / 1000)} s`, '']);
   }
+  const z = r.batchSession;
+  if (z) rows.push([`Batch session, KSeF side: ${z.invoices} queued invoices, published limits`, `${f(z.seconds)} s to every outcome (${f(z.invoices / z.seconds, 0)} invoices/s), ${z.sessions} session(s), ${z.tooMany} × 429`, '0 × 429']);
   for (const s of r.sellers) rows.push([`${s.sellers} sellers × ${s.invoices / s.sellers}, ${s.workers} worker process(es)`, `${f(s.perSecond)} invoices/s (${f(s.seconds)} s), ${s.tooMany} × 429`, '']);
   for (const m of r.memory) rows.push([`Worker RSS, ${m.waiting} invoices waiting in REJECTED (cache ${m.cachedWorkflows})`, `${f(m.idleMiB, 0)} → ${f(m.waitingMiB, 0)} MiB (${f(m.perInvoiceKiB, 0)} KiB per invoice)`, '']);
   if (r.xsd) rows.push([`FA(3) XSD validation: process start (thread + schema compile) / each document`, `${f(r.xsd.startWallMs, 0)} ms once / ${f(r.xsd.perDocumentCpuMs, 2)} ms CPU`, '']);
@@ -172,6 +176,31 @@ export function benchmarksMarkdown(r: BenchResults, args: BenchArgs): string {
         `The KSeF-facing part alone (dispatcher, client, simulator) handled the largest session at ${f(x.largestSession / x.largestSessionSeconds)} invoices/s.`,
     );
   } else out.push(r.errors.batch ? `Failed: ${r.errors.batch}` : 'Not run.');
+  out.push('');
+  const z = r.batchSession;
+  out.push('### One full batch session, KSeF side');
+  out.push('');
+  if (z) {
+    out.push(`${z.invoices} invoices of one seller, rendered and queued the way \`enqueueForKsef\` leaves them (${f(z.renderSeconds)} s to render and insert), then the real dispatcher workflow, KSeF client and simulator at the published limits until every outcome was collected. No invoice workflows take part: this is the KSeF-facing capacity, not the end-to-end rate above (\`bench/phases/batch-session.ts\`).`);
+    out.push('');
+    out.push('| | |');
+    out.push('|---|---|');
+    out.push(`| dispatcher woken → last session uploaded and closed | ${f(z.uploadSeconds)} s |`);
+    out.push(`| dispatcher woken → every outcome delivered | ${f(z.seconds)} s (${f(z.invoices / z.seconds, 0)} invoices/s) |`);
+    out.push(`| sessions | ${z.sessions}, largest ${z.largestSession} invoices |`);
+    out.push(`| accepted by the simulator | ${z.accepted} of ${z.invoices} |`);
+    out.push(`| requests per endpoint group | ${Object.entries(z.requests).map(([g, n]) => `${g} ${n}`).join(', ')} |`);
+    out.push(`| 429 answers | ${z.tooMany} |`);
+    out.push(`| CPU: worker / bench process (simulator) | ${f(z.workerCpu)} s / ${f(z.benchCpu)} s |`);
+    out.push(`| load average after | ${z.load} |`);
+    out.push('');
+    const interval = 3600 / 30;
+    out.push(
+      z.seconds <= interval
+        ? `At the published limits a seller may open one session every ${f(interval, 0)} s (30 an hour); a full session took ${f(z.seconds)} s of it, so the KSeF-facing part keeps up with the one-seller ceiling (${f(CEILING_PER_SECOND)} invoices/s) with ${pct(1 - z.seconds / interval)} of each interval to spare.`
+        : `At the published limits a seller may open one session every ${f(interval, 0)} s (30 an hour); a full session took ${f(z.seconds)} s, longer than that, so the KSeF-facing part alone caps one seller at ${f(z.invoices / z.seconds)} invoices/s = ${pct(z.invoices / z.seconds / CEILING_PER_SECOND)} of the ${f(CEILING_PER_SECOND)}/s ceiling.`,
+    );
+  } else out.push(r.errors.batchsession ? `Failed: ${r.errors.batchsession}` : 'Not run.');
   out.push('');
   if (r.sellers.length) {
     out.push('### Several sellers, one worker process against two');
