@@ -9,7 +9,7 @@
 import { condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { DispatchActivities } from '../activities/dispatch';
 import { dispatcherStateQuery, wakeDispatcherSignal, type DispatcherInput } from './contracts';
-import { available, batchSessionInterval, lastUse, prune, record, whenAvailable, type EndpointGroup, type UsageLog } from './rate-budget';
+import { available, nextBatchSessionAt, prune, record, whenAvailable, type EndpointGroup, type UsageLog } from './rate-budget';
 
 const MAX_BACKOFF_MS = 60_000;
 
@@ -59,8 +59,8 @@ export async function ksefDispatcherWorkflow(input: DispatcherInput): Promise<vo
     if (snapshot.queued > 0 && Date.now() >= blockedUntil) {
       let round = null;
       const online = Math.min(room('onlineSend'), snapshot.queued);
-      // A full session may always go; otherwise batch sessions keep an even pace (see batchSessionInterval).
-      const nextBatchAt = patched('dispatcher-batch-pacing') && snapshot.queued < settings.maxBatchSize ? lastUse(usage, 'batchSession') + batchSessionInterval(limits) : 0;
+      // A full session may always go; otherwise the hour's sessions are not spent faster than they return.
+      const nextBatchAt = patched('dispatcher-batch-pacing') && snapshot.queued < settings.maxBatchSize ? nextBatchSessionAt(usage, limits, Date.now()) : 0;
       const batchFits = room('batchSession') >= 2 && Date.now() >= nextBatchAt;
       if (snapshot.queued >= settings.batchMinSize && batchFits) {
         round = await acts.sendQueuedBatch({ sellerNip, max: settings.maxBatchSize });

@@ -75,10 +75,21 @@ export function record(log: UsageLog, group: EndpointGroup, times: number[]): Us
  * and the queue then waits up to an hour; one session per interval never runs dry.
  */
 export function batchSessionInterval(limits: LimitTable): number {
-  return Math.ceil(3_600_000 / Math.max(1, Math.floor(limits.batchSession.perHour / 2)));
+  return Math.ceil(3_600_000 / sessionsPerHour(limits));
 }
 
-/** Time of the latest recorded request of `group` (0 when none is in the log). */
-export function lastUse(log: UsageLog, group: EndpointGroup): number {
-  return Math.max(0, ...(log[group] ?? []));
+/**
+ * When the next batch session may open: at once while less than half of the hour's sessions are
+ * spent (a burst costs no latency), otherwise one interval after the last one, so the other half
+ * lasts until the oldest sessions leave the window.
+ */
+export function nextBatchSessionAt(log: UsageLog, limits: LimitTable, now: number): number {
+  const requests = (log.batchSession ?? []).filter((t) => now - t < 3_600_000);
+  // Every session is two requests (open, close), recorded together.
+  if (requests.length / 2 < sessionsPerHour(limits) / 2) return now;
+  return Math.max(...requests) + batchSessionInterval(limits);
+}
+
+function sessionsPerHour(limits: LimitTable): number {
+  return Math.max(1, Math.floor(limits.batchSession.perHour / 2));
 }

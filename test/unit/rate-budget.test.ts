@@ -1,4 +1,4 @@
-import { PUBLISHED_LIMITS, available, batchSessionInterval, lastUse, record, whenAvailable } from '../../workflows/rate-budget';
+import { PUBLISHED_LIMITS, available, batchSessionInterval, nextBatchSessionAt, record, whenAvailable } from '../../workflows/rate-budget';
 
 describe('rate budget', () => {
   it('spaces batch sessions so an hour of the published budget is never spent early', () => {
@@ -8,9 +8,16 @@ describe('rate budget', () => {
     expect(batchSessionInterval({ ...PUBLISHED_LIMITS, batchSession: { perSecond: 1, perMinute: 1, perHour: 1 } })).toBe(3_600_000);
   });
 
-  it('knows when a group was last used', () => {
-    expect(lastUse({}, 'batchSession')).toBe(0);
-    expect(lastUse(record({}, 'batchSession', [5_000, 9_000, 7_000]), 'batchSession')).toBe(9_000);
+  it('lets half the hour\'s batch sessions go at once, then paces the rest', () => {
+    const now = 100_000_000;
+    // 14 sessions (28 requests) in the last hour: under half of 30, the next may open now.
+    let log = record({}, 'batchSession', Array.from({ length: 28 }, (_, i) => now - 600_000 + Math.floor(i / 2) * 1000));
+    expect(nextBatchSessionAt(log, PUBLISHED_LIMITS, now)).toBe(now);
+    // The 15th makes half: the next waits one interval after the latest.
+    log = record(log, 'batchSession', [now - 5_000, now - 5_000]);
+    expect(nextBatchSessionAt(log, PUBLISHED_LIMITS, now)).toBe(now - 5_000 + 120_000);
+    // Sessions older than an hour no longer count.
+    expect(nextBatchSessionAt(log, PUBLISHED_LIMITS, now + 3_600_000)).toBe(now + 3_600_000);
   });
 
   it('counts every window at once and says when the next request fits', () => {
