@@ -59,8 +59,8 @@ export async function ksefDispatcherWorkflow(input: DispatcherInput): Promise<vo
     if (snapshot.queued > 0 && Date.now() >= blockedUntil) {
       let round = null;
       // Invoices with a Zalacznik go only in batch (KSEF-API-FACTS §3.3), whatever the queue length.
-      // `?? 0`: snapshots recorded before this field existed replay with the old choice.
-      const batchOnly = snapshot.batchOnlyQueued ?? 0;
+      // Snapshots recorded before this field existed have none; patched() only once there is one.
+      const batchOnly = (snapshot.batchOnlyQueued ?? 0) > 0 && patched('dispatcher-batch-only') ? snapshot.batchOnlyQueued : 0;
       const online = Math.min(room('onlineSend'), snapshot.queued - batchOnly);
       // A full session may always go; otherwise the hour's sessions are not spent faster than they return.
       const nextBatchAt = patched('dispatcher-batch-pacing') && snapshot.queued < settings.maxBatchSize ? nextBatchSessionAt(usage, limits, Date.now()) : 0;
