@@ -25,10 +25,10 @@ export function attachmentSettingsFrom(config: AppConfig['attachments']): Attach
  */
 export function mountDocumentRoutes(app: Express, deps: ApiDeps, service: InvoiceService): void {
   // Processes pass their configuration in; an app built without it (tests, tools) reads the environment.
-  const configured = deps.attachments?.storage && deps.attachments.limits ? undefined : attachmentSettingsFrom(loadConfig().attachments);
+  const configured = deps.attachments?.storage && deps.attachments.limits ? null : attachmentSettingsFrom(loadConfig().attachments);
   const attachments: AttachmentSettings = {
     storage: deps.attachments?.storage ?? configured!.storage,
-    limits: { ...configured?.limits, ...deps.attachments?.limits } as UploadLimits,
+    limits: deps.attachments?.limits ?? configured!.limits,
   };
   app.use('/api/v1/attachments', attachmentRoutes({ prisma: deps.prisma, ...attachments }));
   app.use('/api/v1/invoices', invoiceAttachmentRoutes({ prisma: deps.prisma }));

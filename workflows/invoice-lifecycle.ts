@@ -579,9 +579,7 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       });
     };
     for (;;) {
-      const deadlineMs = Date.parse(o.deadline);
-      const alertAtMs = Date.parse(o.alertAt);
-      const untilMs = !o.alerted ? alertAtMs : !o.missed ? deadlineMs : Date.now() + 6 * 60 * 60 * 1000;
+      const untilMs = !o.alerted ? Date.parse(o.alertAt) : !o.missed ? Date.parse(o.deadline) : Date.now() + 6 * 60 * 60 * 1000;
       const watchPeriod = fromPeriodEnd && !o.periodEnded;
       const probe = await offlineWait.awaitKsefAvailability({ untilMs, probeEveryMs: recheckMs, ...(watchPeriod ? { untilAnnouncementEnds: true } : {}) });
       if (watchPeriod) {
@@ -594,8 +592,9 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
         if (!probe.available && Date.now() < Date.parse(o.alertAt)) continue;
       }
       if (probe.available) return;
-      const missed = Date.now() >= deadlineMs;
-      if ((!o.alerted && Date.now() >= alertAtMs) || (!o.missed && missed)) {
+      // Read again: a refresh above may have moved both.
+      const missed = Date.now() >= Date.parse(o.deadline);
+      if ((!o.alerted && Date.now() >= Date.parse(o.alertAt)) || (!o.missed && missed)) {
         const late = missed && !o.missed;
         o.alerted = true;
         if (late) o.missed = true;
