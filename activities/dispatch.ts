@@ -48,6 +48,8 @@ export interface RoundResult {
 
 export interface DispatcherSnapshot {
   queued: number;
+  /** Queued invoices KSeF takes only in a batch session (Zalacznik); part of `queued`. */
+  batchOnlyQueued: number;
   sessionsInFlight: Array<{ sessionRef: string; mode: string; waiting: number }>;
 }
 
@@ -113,7 +115,10 @@ export function createDispatchActivities(deps: DispatchDeps) {
         invoiceHash: input.invoiceHash,
         offlineMode: input.offlineMode ?? false,
         hashOfCorrectedInvoice: input.hashOfCorrectedInvoice ?? null,
-        batchOnly: input.batchOnly ?? false,
+        // KSEF-API-FACTS §3.3: "Invoices with attachments (Zalacznik) may be sent only in batch, except a
+        // technical correction of an offline invoice" (online status 415 otherwise). Read from the XML
+        // itself, which is what KSeF judges, so XML and JSON submissions are routed alike.
+        batchOnly: (input.batchOnly ?? hasZalacznik(input.xml)) && !input.hashOfCorrectedInvoice,
         queuedAt: new Date(),
         sendFailures: 0,
         sendMode: null,
@@ -139,6 +144,7 @@ export function createDispatchActivities(deps: DispatchDeps) {
 
     async dispatcherSnapshot({ sellerNip }: { sellerNip: string }): Promise<DispatcherSnapshot> {
       const queued = await prisma.ksefDocument.count({ where: { sellerNip, queuedAt: { not: null } } });
+      const batchOnlyQueued = await prisma.ksefDocument.count({ where: { sellerNip, queuedAt: { not: null }, batchOnly: true } });
       const inFlight = await prisma.ksefDocument.groupBy({
         by: ['sessionRef', 'sendMode'],
         where: { sellerNip, sessionRef: { not: null }, outcomeDeliveredAt: null },
@@ -146,6 +152,7 @@ export function createDispatchActivities(deps: DispatchDeps) {
       });
       return {
         queued,
+        batchOnlyQueued,
         sessionsInFlight: inFlight.map((g) => ({ sessionRef: g.sessionRef as string, mode: g.sendMode ?? 'ONLINE', waiting: g._count._all })),
       };
     },
@@ -153,7 +160,7 @@ export function createDispatchActivities(deps: DispatchDeps) {
     /** Send up to `max` queued invoices through the (reused) online session, paced per second. */
     async sendQueuedOnline({ sellerNip, max }: { sellerNip: string; max: number }): Promise<RoundResult> {
       const result: RoundResult = { sent: 0, requests: {}, sendTimes: [], transientError: null, retryAfterSeconds: null };
-      const docs = await prisma.ksefDocument.findMany({ where: { sellerNip, queuedAt: { not: null } }, orderBy: { queuedAt: 'asc' }, take: max });
+      const docs = await prisma.ksefDocument.findMany({ where: { sellerNip, queuedAt: { not: null }, batchOnly: false }, orderBy: { queuedAt: 'asc' }, take: max });
       if (docs.length === 0) return result;
       const client = deps.ksef.client(sellerNip);
       const gapMs = Math.ceil(1000 / deps.dispatcher.onlineSendsPerSecond);
@@ -205,16 +212,30 @@ export function createDispatchActivities(deps: DispatchDeps) {
     /** Send up to `max` queued invoices in one batch session (zip, encrypted parts, close). */
     async sendQueuedBatch({ sellerNip, max }: { sellerNip: string; max: number }): Promise<RoundResult> {
       const result: RoundResult = { sent: 0, requests: {}, sendTimes: [], transientError: null, retryAfterSeconds: null };
-      const docs = await prisma.ksefDocument.findMany({
+      let offlineMode = false;
+      let docs = await prisma.ksefDocument.findMany({
         where: { sellerNip, queuedAt: { not: null }, offlineMode: false },
         orderBy: { queuedAt: 'asc' },
         take: max,
       });
+      if (docs.length === 0) {
+        // offlineMode is session-wide in batch; offline invoices otherwise go online, except those with a
+        // Zalacznik, which have no other way in than an offline batch session of their own.
+        docs = await prisma.ksefDocument.findMany({
+          where: { sellerNip, queuedAt: { not: null }, offlineMode: true, batchOnly: true },
+          orderBy: { queuedAt: 'asc' },
+          take: max,
+        });
+        offlineMode = true;
+      }
       if (docs.length === 0) return result;
       try {
         // open + close of the batch session; part uploads are not rate-limited
         result.requests.batchSession = 2;
-        const batch = await deps.ksef.client(sellerNip).sendBatch(docs.map((d) => ({ fileName: `${d.registryId}.xml`, xml: d.xml })));
+        const batch = await deps.ksef.client(sellerNip).sendBatch(
+          docs.map((d) => ({ fileName: `${d.registryId}.xml`, xml: d.xml })),
+          offlineMode ? { offlineMode: true } : undefined,
+        );
         const sentAt = new Date();
         await prisma.ksefDocument.updateMany({
           where: { registryId: { in: docs.map((d) => d.registryId) } },
@@ -295,6 +316,11 @@ async function markOutcomesDelivered(prisma: PrismaClient, rows: Array<{ registr
     SET "finalCode" = o.code, "invoiceRef" = o.ref, "outcomeDeliveredAt" = now()
     FROM unnest(${rows.map((r) => r.registryId)}::uuid[], ${rows.map((r) => r.finalCode)}::int[], ${rows.map((r) => r.invoiceRef)}::text[]) AS o(id, code, ref)
     WHERE d."registryId" = o.id`;
+}
+
+/** The FA(3) Zalacznik element (any namespace prefix); its absence is the common case. */
+export function hasZalacznik(xml: string): boolean {
+  return /<(?:[\w.-]+:)?Zalacznik[\s>/]/.test(xml);
 }
 
 function outcomeOf(dispatchId: string, sessionRef: string, entry: SessionInvoiceStatusResponse): KsefOutcomeSignal {

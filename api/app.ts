@@ -14,7 +14,7 @@ import { counterpartyRoutes } from './routes/counterparties';
 import { counterpartyReportRoutes } from './routes/counterparty-report';
 import { PrismaCounterpartyLookup } from '../prisma/counterparty-repository';
 import { mountRegistry } from './registry/mount';
-import { mountDocumentRoutes } from './documents-mount';
+import { mountDocumentRoutes, type AttachmentSettings } from './documents-mount';
 import { createAccess } from './access/mount';
 import type { Alerting } from '../activities/alerting';
 import type { AuthSettings } from './auth/routes';
@@ -35,6 +35,8 @@ export interface ApiDeps {
   alerting?: Alerting;
   auth?: Partial<AuthSettings>;
   alertFallbackChain?: string[];
+  /** Attachment storage and upload limits; default: from the environment (config/index.ts). */
+  attachments?: Partial<AttachmentSettings>;
 }
 
 export function createApp(deps: ApiDeps) {

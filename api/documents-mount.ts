@@ -6,39 +6,29 @@ import { offlineRoutes } from './offline/routes';
 import { importRoutes } from './imports/routes';
 import { attachmentRoutes, invoiceAttachmentRoutes } from './attachments/routes';
 import type { UploadLimits } from './attachments/upload';
-import { LocalFolderStorage, type BlobStorage } from '../storage';
-import path from 'node:path';
+import { createBlobStorage, type BlobStorage } from '../storage';
+import { loadConfig, type AppConfig } from '../config';
 
 export interface AttachmentSettings {
   storage: BlobStorage;
   limits: UploadLimits;
 }
 
-/** PDFs, images, office documents, XML/CSV/text and zip; 10 MB — overridable per installation. */
-export const DEFAULT_ATTACHMENT_LIMITS: UploadLimits = {
-  maxBytes: 10 * 1024 * 1024,
-  contentTypes: [
-    'application/pdf',
-    'image/png',
-    'image/jpeg',
-    'application/xml',
-    'text/xml',
-    'text/csv',
-    'text/plain',
-    'application/zip',
-    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  ],
-};
+/** The configured limits and storage (config/index.ts: ATTACHMENTS_*). */
+export function attachmentSettingsFrom(config: AppConfig['attachments']): AttachmentSettings {
+  return { storage: createBlobStorage(config.storage), limits: { maxBytes: config.maxBytes, contentTypes: config.contentTypes } };
+}
 
 /**
  * Corrections (chain, cancel by correction), offline details, attachments and purchase imports.
  * Mounted before the registry: its generic /:id/actions/:action route would answer 404 for ours.
  */
-export function mountDocumentRoutes(app: Express, deps: ApiDeps & { attachments?: Partial<AttachmentSettings> }, service: InvoiceService): void {
+export function mountDocumentRoutes(app: Express, deps: ApiDeps, service: InvoiceService): void {
+  // Processes pass their configuration in; an app built without it (tests, tools) reads the environment.
+  const configured = deps.attachments?.storage && deps.attachments.limits ? null : attachmentSettingsFrom(loadConfig().attachments);
   const attachments: AttachmentSettings = {
-    storage: deps.attachments?.storage ?? new LocalFolderStorage(path.resolve(__dirname, '..', '.data')),
-    limits: { ...DEFAULT_ATTACHMENT_LIMITS, ...deps.attachments?.limits },
+    storage: deps.attachments?.storage ?? configured!.storage,
+    limits: deps.attachments?.limits ?? configured!.limits,
   };
   app.use('/api/v1/attachments', attachmentRoutes({ prisma: deps.prisma, ...attachments }));
   app.use('/api/v1/invoices', invoiceAttachmentRoutes({ prisma: deps.prisma }));

@@ -4,6 +4,7 @@ import { createLogger } from '../config/logger';
 import { connectTemporalClient } from '../infra/temporal-connection';
 import { createPrismaClient } from '../prisma/client';
 import { createApp } from './app';
+import { attachmentSettingsFrom } from './documents-mount';
 import { alertingFromConfig } from '../activities/alerts';
 import { bootstrapAdmin } from './auth/bootstrap';
 
@@ -31,6 +32,7 @@ async function main() {
     ksefTokens: config.ksef.tokens,
     lifecycle: config.lifecycle,
     vatDictionary: config.validation.vatDictionary,
+    attachments: attachmentSettingsFrom(config.attachments),
   });
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ url: config.api.publicUrl }, 'API listening'));
   let stopping = false;

@@ -107,6 +107,18 @@ const EnvSchema = z.object({
   PURCHASE_IMPORT_EVERY_MINUTES: z.coerce.number().int().min(1).default(15),
   PURCHASE_IMPORT_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 
+  ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+  /** Comma-separated content types accepted for upload; exact, compared in lower case. */
+  ATTACHMENTS_CONTENT_TYPES: z.string().regex(/^[\w.+-]+\/[\w.+-]+(\s*,\s*[\w.+-]+\/[\w.+-]+)*$/, 'must be comma-separated content types, e.g. application/pdf,image/png').optional(),
+  ATTACHMENTS_STORAGE: z.enum(['local', 's3']).default('local'),
+  ATTACHMENTS_DIR: z.string().optional(),
+  ATTACHMENTS_S3_ENDPOINT: z.string().url().optional(),
+  ATTACHMENTS_S3_REGION: z.string().min(1).default('us-east-1'),
+  ATTACHMENTS_S3_BUCKET: z.string().min(1).optional(),
+  ATTACHMENTS_S3_PREFIX: z.string().default(''),
+  ATTACHMENTS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ATTACHMENTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ATTACHMENTS_S3_SECRET_ACCESS_KEY_FILE: z.string().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(1).default(40),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2000),
@@ -176,6 +188,45 @@ function limitsFrom(json: string | undefined): LimitTable {
 
 export class ConfigError extends Error {
   readonly code = 'KSEFOPS_CONFIG_INVALID';
+}
+
+/** PDFs, images, office documents, XML/CSV/text and zip. */
+export const DEFAULT_ATTACHMENT_CONTENT_TYPES = [
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'application/xml',
+  'text/xml',
+  'text/csv',
+  'text/plain',
+  'application/zip',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+];
+
+export type AttachmentStorageConfig =
+  | { kind: 'local'; dir: string }
+  | { kind: 's3'; endpoint: string; region: string; bucket: string; prefix: string; accessKeyId: string; secretAccessKey: string };
+
+function attachmentStorageFrom(e: z.infer<typeof EnvSchema>): AttachmentStorageConfig {
+  if (e.ATTACHMENTS_STORAGE === 'local') return { kind: 'local', dir: e.ATTACHMENTS_DIR ?? e.DATA_DIR };
+  const secret = e.ATTACHMENTS_S3_SECRET_ACCESS_KEY_FILE ? readSecretFile('ATTACHMENTS_S3_SECRET_ACCESS_KEY_FILE', e.ATTACHMENTS_S3_SECRET_ACCESS_KEY_FILE).trim() : e.ATTACHMENTS_S3_SECRET_ACCESS_KEY;
+  const missing = [
+    ['ATTACHMENTS_S3_ENDPOINT', e.ATTACHMENTS_S3_ENDPOINT],
+    ['ATTACHMENTS_S3_BUCKET', e.ATTACHMENTS_S3_BUCKET],
+    ['ATTACHMENTS_S3_ACCESS_KEY_ID', e.ATTACHMENTS_S3_ACCESS_KEY_ID],
+    ['ATTACHMENTS_S3_SECRET_ACCESS_KEY(_FILE)', secret],
+  ].filter(([, v]) => !v).map(([name]) => name);
+  if (missing.length > 0) throw new ConfigError(`Invalid configuration (KSEFOPS_CONFIG_INVALID): ATTACHMENTS_STORAGE=s3 needs ${missing.join(', ')}`);
+  return {
+    kind: 's3',
+    endpoint: e.ATTACHMENTS_S3_ENDPOINT!,
+    region: e.ATTACHMENTS_S3_REGION,
+    bucket: e.ATTACHMENTS_S3_BUCKET!,
+    prefix: e.ATTACHMENTS_S3_PREFIX,
+    accessKeyId: e.ATTACHMENTS_S3_ACCESS_KEY_ID!,
+    secretAccessKey: secret!,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -257,6 +308,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       dedupWindowMs: e.ALERT_DEDUP_WINDOW_MS,
       sweep: { tickMs: e.OPS_SWEEP_TICK_MS, digestEveryMs: e.ALERT_DIGEST_INTERVAL_MS, checksEveryMs: e.ALERT_CHECKS_INTERVAL_MS },
       backlogLimit: e.ALERT_BACKLOG_LIMIT ?? null,
+    },
+    attachments: {
+      maxBytes: e.ATTACHMENTS_MAX_BYTES,
+      contentTypes: e.ATTACHMENTS_CONTENT_TYPES ? e.ATTACHMENTS_CONTENT_TYPES.split(',').map((t) => t.trim().toLowerCase()) : DEFAULT_ATTACHMENT_CONTENT_TYPES,
+      storage: attachmentStorageFrom(e),
     },
     statusWebhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     access: {

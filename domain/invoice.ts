@@ -193,6 +193,47 @@ export const PaymentSchema = z.object({
   paidOn: IsoDateSchema.optional(),
 });
 
+/**
+ * FA(3) Zalacznik: structured data the seller appends to the invoice (utility bills: meter readings,
+ * tariff tables). Every text is an xsd:token, so whitespace runs carry no meaning; cells and sums
+ * (TZnakowy2) may be empty, all other texts may not. KSeF takes such invoices only in batch sessions.
+ */
+const AttachmentText256 = z.string().min(1).max(256);
+const AttachmentText512 = z.string().min(1).max(512);
+const AttachmentCell = z.string().max(256);
+export const ATTACHMENT_COLUMN_TYPES = ['date', 'datetime', 'dec', 'int', 'time', 'txt'] as const;
+const AttachmentKeyValue = z.object({ key: AttachmentText256, value: AttachmentText256 });
+
+export const AttachmentTableSchema = z.object({
+  /** TMetaDane. */
+  metadata: z.array(AttachmentKeyValue).max(1000).optional(),
+  /** Opis. */
+  description: AttachmentText512.optional(),
+  /** TNaglowek/Kol: column type (attribute Typ) and heading (NKom). */
+  columns: z.array(z.object({ type: z.enum(ATTACHMENT_COLUMN_TYPES), name: AttachmentCell })).min(1).max(20),
+  /** Wiersz/WKom. */
+  rows: z.array(z.array(AttachmentCell).min(1).max(20)).min(1).max(1000),
+  /** Suma/SKom. */
+  sum: z.array(AttachmentCell).min(1).max(20).optional(),
+});
+
+export const AttachmentBlockSchema = z.object({
+  /** ZNaglowek. */
+  heading: AttachmentText512.optional(),
+  /** MetaDane (ZKlucz/ZWartosc). */
+  metadata: z.array(AttachmentKeyValue).min(1).max(1000),
+  /** Tekst/Akapit. */
+  paragraphs: z.array(AttachmentText512).min(1).max(10).optional(),
+  /** Tabela. */
+  tables: z.array(AttachmentTableSchema).min(1).max(1000).optional(),
+});
+
+export const InvoiceAttachmentSchema = z.object({
+  /** BlokDanych. */
+  blocks: z.array(AttachmentBlockSchema).min(1).max(1000),
+});
+export type InvoiceAttachment = z.infer<typeof InvoiceAttachmentSchema>;
+
 export const InvoiceSchema = z.object({
   sourceSystem: SourceSystemSchema,
   type: InvoiceTypeSchema.default('VAT'),
@@ -223,6 +264,8 @@ export const InvoiceSchema = z.object({
   payment: PaymentSchema.optional(),
   advanceInvoices: z.array(AdvanceInvoiceRefSchema).min(1).max(100).optional(),
   notes: z.array(z.object({ key: z.string().min(1).max(256), value: z.string().min(1).max(256) })).max(100).optional(),
+  /** FA(3) Zalacznik (structured attachment block), not to be confused with uploaded attachment files. */
+  attachment: InvoiceAttachmentSchema.optional(),
   /** Issued offline by the source system (offline24): sent with offlineMode, QR KOD I on the visualisation, deadline next business day. */
   offline: z.boolean().optional(),
 });

@@ -1,4 +1,4 @@
-import type { Buyer, Invoice, InvoiceLine, VatRate } from '../domain/invoice';
+import type { Buyer, Invoice, InvoiceAttachment, InvoiceLine, VatRate } from '../domain/invoice';
 import { originalBuyerBlocks, thirdPartyBlocks } from './parties';
 import { fromGrosze, roundToGrosze, toGrosze } from '../domain/money';
 
@@ -248,6 +248,7 @@ export function buildFa3Xml(invoice: Invoice, options: BuildFa3Options): string 
     podmiot2(invoice.buyer),
     thirdPartyBlocks(invoice),
     fa(invoice),
+    invoice.attachment ? zalacznik(invoice.attachment) : undefined,
   );
   root.attributes = [
     ['xmlns', FA3_NAMESPACE],
@@ -430,4 +431,36 @@ function platnosc(invoice: Invoice): XmlElement | undefined {
     p.bankAccount ? el('RachunekBankowy', leaf('NrRB', p.bankAccount.replace(/\s+/g, ''))) : undefined,
   );
   return block.children && block.children.length > 0 ? block : undefined;
+}
+
+/** Zalacznik goes last in Faktura (after Fa and the optional Stopka). */
+function zalacznik(attachment: InvoiceAttachment): XmlElement {
+  return el(
+    'Zalacznik',
+    attachment.blocks.map((block) =>
+      el(
+        'BlokDanych',
+        block.heading ? leaf('ZNaglowek', token(block.heading)) : undefined,
+        block.metadata.map((m) => el('MetaDane', leaf('ZKlucz', token(m.key)), leaf('ZWartosc', token(m.value)))),
+        block.paragraphs ? el('Tekst', block.paragraphs.map((p) => leaf('Akapit', token(p))!)) : undefined,
+        (block.tables ?? []).map((table) =>
+          el(
+            'Tabela',
+            (table.metadata ?? []).map((m) => el('TMetaDane', leaf('TKlucz', token(m.key)), leaf('TWartosc', token(m.value)))),
+            table.description ? leaf('Opis', token(table.description)) : undefined,
+            el(
+              'TNaglowek',
+              table.columns.map((c) => {
+                const kol = el('Kol', leaf('NKom', token(c.name)));
+                kol.attributes = [['Typ', c.type]];
+                return kol;
+              }),
+            ),
+            table.rows.map((row) => el('Wiersz', row.map((cell) => leaf('WKom', token(cell))!))),
+            table.sum ? el('Suma', table.sum.map((cell) => leaf('SKom', token(cell))!)) : undefined,
+          ),
+        ),
+      ),
+    ),
+  );
 }

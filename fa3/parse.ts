@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import { INVOICE_TYPES, VAT_RATES, type InvoiceInput, type InvoiceType, type VatRate } from '../domain/invoice';
+import { ATTACHMENT_COLUMN_TYPES, INVOICE_TYPES, VAT_RATES, type InvoiceAttachment, type InvoiceInput, type InvoiceType, type VatRate } from '../domain/invoice';
 import { originalBuyersFrom, thirdPartiesFrom } from './parse-parties';
 
 /**
@@ -204,6 +204,7 @@ export function parseFa3Xml(xml: string, options: ParseFa3Options = {}): Invoice
     payment: payment && Object.keys(payment).length > 0 ? payment : undefined,
     advanceInvoices: advanceInvoices.length > 0 ? advanceInvoices : undefined,
     notes: notes.length > 0 ? notes : undefined,
+    attachment: doc.Zalacznik !== undefined ? parseZalacznik(xml) : undefined,
   }) as InvoiceInput;
 }
 
@@ -233,4 +234,57 @@ export function readFa3Summary(xml: string): Fa3Summary {
     grossAmount: str(fa.P_15) ?? '',
     currency: str(fa.KodWaluty) ?? '',
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zalacznik
+
+/**
+ * A parser of its own: the column type lives in an attribute (Kol/@Typ) the main parser ignores, and
+ * cells may be empty, so every repeated element must stay an array and "" must survive. htmlEntities
+ * makes numeric character references (&#60; in MF example 25) decode like &lt; does.
+ */
+const ZALACZNIK_REPEATED = new Set(['BlokDanych', 'MetaDane', 'Akapit', 'Tabela', 'TMetaDane', 'Kol', 'Wiersz', 'WKom', 'SKom']);
+const zalacznikParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  processEntities: true,
+  htmlEntities: true,
+  isArray: (name) => ZALACZNIK_REPEATED.has(name),
+});
+
+/** Texts are xsd:token: collapsing whitespace here makes parse → build → parse a fixed point. */
+const tok = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '').replace(/\s+/g, ' ').trim();
+const optTok = (v: unknown): string | undefined => (tok(v).length > 0 ? tok(v) : undefined);
+const cells = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(tok);
+
+function parseZalacznik(xml: string): InvoiceAttachment {
+  const z = obj(obj((zalacznikParser.parse(xml) as Node).Faktura)?.Zalacznik) ?? {};
+  return {
+    blocks: arr(z.BlokDanych).map((b) =>
+      withDefined({
+        heading: optTok(b.ZNaglowek),
+        metadata: arr(b.MetaDane).map((m) => ({ key: tok(m.ZKlucz), value: tok(m.ZWartosc) })),
+        paragraphs: obj(b.Tekst) ? cells(obj(b.Tekst)!.Akapit) : undefined,
+        tables: arr(b.Tabela).length > 0
+          ? arr(b.Tabela).map((t) =>
+              withDefined({
+                metadata: arr(t.TMetaDane).length > 0 ? arr(t.TMetaDane).map((m) => ({ key: tok(m.TKlucz), value: tok(m.TWartosc) })) : undefined,
+                description: optTok(t.Opis),
+                columns: arr(obj(t.TNaglowek)?.Kol).map((k) => ({
+                  type: (ATTACHMENT_COLUMN_TYPES as readonly string[]).includes(tok(k['@_Typ'])) ? (tok(k['@_Typ']) as (typeof ATTACHMENT_COLUMN_TYPES)[number]) : 'txt',
+                  name: tok(k.NKom),
+                })),
+                rows: arr(t.Wiersz).map((w) => cells(w.WKom)),
+                sum: obj(t.Suma) ? cells(obj(t.Suma)!.SKom) : undefined,
+              }),
+            )
+          : undefined,
+      }),
+    ),
+  };
 }

@@ -4,6 +4,9 @@
  * default, any S3-compatible service behind the same interface.
  */
 import type { Readable } from 'node:stream';
+import type { AttachmentStorageConfig } from '../config';
+import { LocalFolderStorage } from './local';
+import { S3Storage } from './s3';
 
 export interface StoredObject {
   key: string;
@@ -21,3 +24,7 @@ export interface BlobStorage {
 
 export { LocalFolderStorage } from './local';
 export { S3Storage, type S3StorageOptions } from './s3';
+
+export function createBlobStorage(config: AttachmentStorageConfig): BlobStorage {
+  return config.kind === 'local' ? new LocalFolderStorage(config.dir) : new S3Storage(config);
+}

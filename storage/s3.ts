@@ -16,8 +16,9 @@ export interface S3StorageOptions {
 }
 
 /**
- * S3-compatible storage with AWS Signature V4 (path-style, single PUT up to 5 GB). Not exercised
- * against a real S3/MinIO in this repository's tests: no such server runs here.
+ * S3-compatible storage with AWS Signature V4 (path-style, single PUT up to 5 GB). Tested against
+ * s3rver (test/integration/attachments-storage.test.ts), which checks the access key but not the V4
+ * signature value; that part is proven only by a real S3/MinIO.
  */
 export class S3Storage implements BlobStorage {
   readonly kind = 's3' as const;

@@ -58,11 +58,14 @@ export async function ksefDispatcherWorkflow(input: DispatcherInput): Promise<vo
     // 1. Send what waits, unless KSeF told us to back off.
     if (snapshot.queued > 0 && Date.now() >= blockedUntil) {
       let round = null;
-      const online = Math.min(room('onlineSend'), snapshot.queued);
+      // Invoices with a Zalacznik go only in batch (KSEF-API-FACTS §3.3), whatever the queue length.
+      // Snapshots recorded before this field existed have none; patched() only once there is one.
+      const batchOnly = (snapshot.batchOnlyQueued ?? 0) > 0 && patched('dispatcher-batch-only') ? snapshot.batchOnlyQueued : 0;
+      const online = Math.min(room('onlineSend'), snapshot.queued - batchOnly);
       // A full session may always go; otherwise the hour's sessions are not spent faster than they return.
       const nextBatchAt = patched('dispatcher-batch-pacing') && snapshot.queued < settings.maxBatchSize ? nextBatchSessionAt(usage, limits, Date.now()) : 0;
       const batchFits = room('batchSession') >= 2 && Date.now() >= nextBatchAt;
-      if (snapshot.queued >= settings.batchMinSize && batchFits) {
+      if ((snapshot.queued >= settings.batchMinSize || batchOnly > 0) && batchFits) {
         round = await acts.sendQueuedBatch({ sellerNip, max: settings.maxBatchSize });
       } else if (online > 0 && room('onlineSession') >= 1) {
         round = await acts.sendQueuedOnline({ sellerNip, max: Math.min(online, limits.onlineSend.perSecond) });
@@ -76,6 +79,7 @@ export async function ksefDispatcherWorkflow(input: DispatcherInput): Promise<vo
           Math.max(nextBatchAt, whenAvailable(usage, limits, 'batchSession', 2, Date.now())),
         );
       }
+      if (batchOnly > 0 && !batchFits) nextWake = Math.min(nextWake, Math.max(nextBatchAt, whenAvailable(usage, limits, 'batchSession', 2, Date.now())));
       if (round) {
         spend(round.requests, round.sendTimes);
         if (round.transientError) {

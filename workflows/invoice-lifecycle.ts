@@ -47,12 +47,13 @@ import {
 } from './contracts';
 
 type HumanOutcome = 'retry' | 'corrected' | 'manual-exception' | 'cancel';
-type OfflineState = OfflineEntry & { invoiceHash: string; alerted: boolean; missed: boolean };
+type OfflineState = OfflineEntry & { invoiceHash: string; alerted: boolean; missed: boolean; periodEnded?: boolean };
 type ChecklistResult = { kind: 'ready'; approvalReason: string | null } | { kind: 'amended' } | { kind: 'human'; outcome: HumanOutcome };
 
 /** Patch ids (docs/WORKFLOW-VERSIONING.md): runs started before a change replay the old branch. */
 const CORRECTION_CHECKLIST = 'correction-checklist';
 const OFFLINE_MODE = 'offline-mode';
+const OFFLINE_DEADLINE_FROM_PERIOD_END = 'offline-deadline-from-period-end';
 const CORRECTION_POLL_MAX_MS = 10 * 60 * 1000;
 
 export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceWorkflowState> {
@@ -294,7 +295,20 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       approvalOutcome = 'rejected';
       return result();
     },
-    { validator: (_input) => requireStatus(['NEEDS_FIX', 'REJECTED', 'AWAITING_APPROVAL'], 'cancel') },
+    {
+      validator: (_input) => {
+        // An invoice issued offline exists legally (its QR codes may be with the buyer) and must reach KSeF
+        // by the deadline (facts §9); like any invoice in KSeF it is then cancelled by a correcting invoice.
+        if (state.step === 'offline' && state.offline && !state.offline.sent) {
+          throw ApplicationFailure.create({
+            type: ACTION_NOT_ALLOWED,
+            message: `"cancel" is not possible: the invoice was issued offline (${state.offline.mode}) and must be sent to KSeF by ${state.offline.deadline} (KSEFOPS_OFFLINE_INVOICE_ISSUED); once it has its KSeF number, cancel it with a correcting invoice`,
+            nonRetryable: true,
+          });
+        }
+        requireStatus(['NEEDS_FIX', 'REJECTED', 'AWAITING_APPROVAL'], 'cancel');
+      },
+    },
   );
 
   /** Alert → Triage: tell the responsible person, then wait for a decision, escalating on SLA misses. */
@@ -543,14 +557,44 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       nextAction: `Issued offline (${o.mode}); goes to KSeF automatically when it takes invoices again — legal deadline ${o.deadline}`,
       deadline: o.deadline,
     });
+    // Announced unavailability/failure: the deadline counts from the period's end (facts §9), so it is
+    // moved while the period lasts and fixed when it ends.
+    const fromPeriodEnd = o.mode !== 'OFFLINE24' && patched(OFFLINE_DEADLINE_FROM_PERIOD_END);
+    const refreshDeadline = async (why: 'period-ongoing' | 'period-ended') => {
+      const next = await offlineActs.refreshOfflineDeadline({
+        registryId: input.registryId,
+        issueDate: invoice.issueDate,
+        mode: o.mode,
+        deadlineOverrideMs: settings.offlineDeadlineOverrideMs ?? null,
+        alertBeforeMs: settings.offlineAlertBeforeMs ?? 4 * 60 * 60 * 1000,
+      });
+      if (!next.changed) return;
+      const before = o.deadline;
+      Object.assign(o, { deadline: next.deadline, alertAt: next.alertAt, alerted: false, missed: false });
+      if (state.offline) state.offline.deadline = next.deadline;
+      await audit('invoice.offline-deadline', 'recomputed', 'system', { before, after: next.deadline, reason: why });
+      await moveTo('SENDING', 'offline', {
+        nextAction: `Issued offline (${o.mode}); goes to KSeF automatically when it takes invoices again — legal deadline ${o.deadline}`,
+        deadline: o.deadline,
+      });
+    };
     for (;;) {
-      const deadlineMs = Date.parse(o.deadline);
-      const alertAtMs = Date.parse(o.alertAt);
-      const untilMs = !o.alerted ? alertAtMs : !o.missed ? deadlineMs : Date.now() + 6 * 60 * 60 * 1000;
-      const probe = await offlineWait.awaitKsefAvailability({ untilMs, probeEveryMs: recheckMs });
+      const untilMs = !o.alerted ? Date.parse(o.alertAt) : !o.missed ? Date.parse(o.deadline) : Date.now() + 6 * 60 * 60 * 1000;
+      const watchPeriod = fromPeriodEnd && !o.periodEnded;
+      const probe = await offlineWait.awaitKsefAvailability({ untilMs, probeEveryMs: recheckMs, ...(watchPeriod ? { untilAnnouncementEnds: true } : {}) });
+      if (watchPeriod) {
+        if (probe.available || probe.announcementOngoing === false) {
+          o.periodEnded = true;
+          await refreshDeadline('period-ended');
+        } else {
+          await refreshDeadline('period-ongoing');
+        }
+        if (!probe.available && Date.now() < Date.parse(o.alertAt)) continue;
+      }
       if (probe.available) return;
-      const missed = Date.now() >= deadlineMs;
-      if ((!o.alerted && Date.now() >= alertAtMs) || (!o.missed && missed)) {
+      // Read again: a refresh above may have moved both.
+      const missed = Date.now() >= Date.parse(o.deadline);
+      if ((!o.alerted && Date.now() >= Date.parse(o.alertAt)) || (!o.missed && missed)) {
         const late = missed && !o.missed;
         o.alerted = true;
         if (late) o.missed = true;

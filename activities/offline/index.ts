@@ -84,6 +84,30 @@ export function createOfflineActivities(deps: { prisma: PrismaClient; offline?: 
       return entryOf(row);
     },
 
+    /**
+     * Announced unavailability/failure: the legal deadline runs from the end of the period (facts §9:
+     * next business day after it ends; 7 business days for a failure), so it is fixed only once the
+     * period has ended. While it goes on, the deadline is at least the one counted from today.
+     * OFFLINE24 keeps its issue-date deadline. With the test override the deadline is `override`
+     * after the period's end (or after now while it goes on).
+     */
+    async refreshOfflineDeadline(input: {
+      registryId: string;
+      issueDate: string;
+      mode: OfflineMode;
+      deadlineOverrideMs: number | null;
+      alertBeforeMs: number;
+    }): Promise<{ deadline: string; alertAt: string; changed: boolean }> {
+      const row = await deps.prisma.offlineInvoice.findUniqueOrThrow({ where: { registryId: input.registryId } });
+      if (input.mode === 'OFFLINE24') return { deadline: row.deadline.toISOString(), alertAt: row.alertAt.toISOString(), changed: false };
+      const now = new Date();
+      const deadline = input.deadlineOverrideMs !== null ? new Date(now.getTime() + input.deadlineOverrideMs) : offlineSendingDeadline(input.mode, input.issueDate, warsawDateOf(now));
+      if (deadline.getTime() <= row.deadline.getTime()) return { deadline: row.deadline.toISOString(), alertAt: row.alertAt.toISOString(), changed: false };
+      const alertAt = new Date(Math.max(now.getTime(), deadline.getTime() - input.alertBeforeMs));
+      await deps.prisma.offlineInvoice.update({ where: { registryId: input.registryId }, data: { deadline, alertAt, deadlineAlertedAt: null, deadlineMissedAt: null } });
+      return { deadline: deadline.toISOString(), alertAt: alertAt.toISOString(), changed: true };
+    },
+
     async noteOfflineEvent(input: { registryId: string; event: 'deadline-alerted' | 'deadline-missed' | 'sent'; ksefNumber?: string | null; technicalCorrectionOf?: string | null }): Promise<void> {
       const at = new Date();
       const data =
@@ -96,14 +120,21 @@ export function createOfflineActivities(deps: { prisma: PrismaClient; offline?: 
     },
 
     /** Probe until KSeF takes invoices again or `untilMs` passes; heartbeats keep a long wait alive and cancellable. */
-    async awaitKsefAvailability(input: { untilMs: number; probeEveryMs: number }): Promise<{ available: boolean; detail: string }> {
+    async awaitKsefAvailability(input: {
+      untilMs: number;
+      probeEveryMs: number;
+      /** Also return as soon as Latarnia no longer announces an unavailability/failure (its end starts the deadline). */
+      untilAnnouncementEnds?: boolean;
+    }): Promise<{ available: boolean; detail: string; announcementOngoing?: boolean }> {
       const ctx = Context.current();
       for (;;) {
         const a = await look();
         ctx.heartbeat(a.detail);
-        if (a.available) return { available: true, detail: a.detail };
+        const announcementOngoing = a.announced !== null && a.announced !== 'FULL_AVAILABILITY';
+        if (a.available) return { available: true, detail: a.detail, announcementOngoing };
+        if (input.untilAnnouncementEnds && !announcementOngoing) return { available: false, detail: a.detail, announcementOngoing };
         const left = input.untilMs - Date.now();
-        if (left <= 0) return { available: false, detail: a.detail };
+        if (left <= 0) return { available: false, detail: a.detail, announcementOngoing };
         await ctx.sleep(Math.min(left, input.probeEveryMs));
       }
     },

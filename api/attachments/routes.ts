@@ -9,6 +9,9 @@ import { parseQueryOrProblem } from '../registry/query';
 import { requireInvoiceId } from '../routes/registry';
 import { parseOrProblem } from '../validation';
 import { receiveUpload, type UploadLimits } from './upload';
+import { attachmentView } from './view';
+
+export { attachmentView };
 
 export interface AttachmentDeps {
   prisma: PrismaClient;
@@ -28,26 +31,6 @@ export const SearchQuery = z
   .strict();
 
 type Row = Awaited<ReturnType<PrismaClient['attachment']['findUniqueOrThrow']>>;
-
-export function attachmentView(a: Row, now = new Date()) {
-  return {
-    id: a.id,
-    invoiceId: a.invoiceId,
-    name: a.name,
-    contentType: a.contentType,
-    size: a.size,
-    sha256: a.sha256,
-    owner: a.owner,
-    dueDate: a.dueDate?.toISOString() ?? null,
-    overdue: !a.archivedAt && !!a.dueDate && a.dueDate < now,
-    archived: !!a.archivedAt,
-    archivedAt: a.archivedAt?.toISOString() ?? null,
-    archivedBy: a.archivedBy,
-    uploadedBy: a.uploadedBy,
-    createdAt: a.createdAt.toISOString(),
-    contentUrl: `/api/v1/attachments/${a.id}/content`,
-  };
-}
 
 async function requireInvoice(prisma: PrismaClient, id: string) {
   if (!(await prisma.invoice.findUnique({ where: { id }, select: { id: true } }))) {

@@ -32,7 +32,8 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
   let file: ReceivedUpload['file'] | null = null;
   let failure: ProblemError | null = null;
   const writes: Promise<void>[] = [];
-  const busboy = Busboy({ headers: req.headers, limits: { files: 1, fileSize: limits.maxBytes, fields: 20, fieldSize: 4096 } });
+  // busboy signals 'limit' once a file *reaches* fileSize; one byte more keeps a file of exactly maxBytes allowed.
+  const busboy = Busboy({ headers: req.headers, limits: { files: 1, fileSize: limits.maxBytes + 1, fields: 20, fieldSize: 4096 } });
   busboy.on('field', (name, value) => {
     fields[name] = value;
   });
@@ -59,9 +60,7 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
       },
     });
     stream.on('limit', () => {
-      failure = new ProblemError(413, 'ATTACHMENT_TOO_LARGE', 'Attachment too large', `Attachments may have at most ${limits.maxBytes} bytes.`, {
-        errors: [{ path: ['file'], field: 'file', code: 'ATTACHMENT_TOO_LARGE', message: `larger than ${limits.maxBytes} bytes` }],
-      });
+      failure = tooLarge(limits.maxBytes);
     });
     writes.push(
       pipeline(stream, meter, createWriteStream(tmpPath)).then(() => {
@@ -76,9 +75,16 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
   });
   await Promise.all(writes);
   const received = file as ReceivedUpload['file'] | null;
+  if (!failure && received && received.size > limits.maxBytes) failure = tooLarge(limits.maxBytes);
   if (failure || !received) {
     if (received) await unlink(received.tmpPath).catch(() => undefined);
     throw failure ?? new ProblemError(400, 'VALIDATION_FAILED', 'Invalid request', 'The upload has no "file" part.', { errors: [{ path: ['file'], field: 'file', code: 'REQUIRED', message: 'is required' }] });
   }
   return { fields, file: received };
+}
+
+function tooLarge(maxBytes: number): ProblemError {
+  return new ProblemError(413, 'ATTACHMENT_TOO_LARGE', 'Attachment too large', `Attachments may have at most ${maxBytes} bytes.`, {
+    errors: [{ path: ['file'], field: 'file', code: 'ATTACHMENT_TOO_LARGE', message: `larger than ${maxBytes} bytes` }],
+  });
 }

@@ -70,6 +70,19 @@ export const TimelineEntrySchema = z
     details: z.unknown(),
   });
 
+export const InvoiceDetailAttachmentSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  owner: z.string().nullable(),
+  dueDate: isoTime.nullable().describe('SLA: when the document must be dealt with'),
+  overdue: z.boolean(),
+  archived: z.boolean(),
+  createdAt: isoTime,
+  contentUrl: z.string().describe('Download link'),
+});
+
 export const InvoiceDetailSchema = z
   .object({
     id: z.uuid(),
@@ -109,6 +122,7 @@ export const InvoiceDetailSchema = z
     workflowAvailable: z.boolean().describe('False when the workflow could not be queried (owner, deadline and actions then unknown)'),
     invoice: z.unknown().describe('The invoice data as last accepted (see the Invoice schema)'),
     timeline: z.array(TimelineEntrySchema),
+    attachments: z.array(InvoiceDetailAttachmentSchema).describe('Documents linked to the invoice, archived ones included and flagged'),
   });
 
 export const ActionResultSchema = z

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { InvoiceStatusName } from '../../domain/lifecycle';
 import type { PrismaClient } from '../../prisma/client';
 import { listRegistryPage, sortValueOf, type RegistryFilter } from '../../prisma/registry-list';
+import { attachmentView } from '../attachments/view';
 import { ProblemError } from '../problem';
 import { availableActions } from '../registry/actions';
 import { csvHeader, csvLine, writeChunk } from '../registry/csv';
@@ -88,6 +89,8 @@ export function registryRoutes(deps: RegistryRoutesDeps): Router {
     const row = await loadInvoice(deps.prisma, req.params.id);
     const state = await workflowState(deps.temporal, row.workflowId);
     const timeline = await invoiceTimeline(deps.prisma, row.id, state?.decisions ?? []);
+    const attachments = await deps.prisma.attachment.findMany({ where: { invoiceId: row.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const now = new Date();
     const status = row.status as InvoiceStatusName;
     res.json({
       id: row.id,
@@ -127,6 +130,10 @@ export function registryRoutes(deps: RegistryRoutesDeps): Router {
       workflowAvailable: state !== null,
       invoice: row.payload,
       timeline,
+      attachments: attachments.map((a) => {
+        const v = attachmentView(a, now);
+        return { id: v.id, name: v.name, contentType: v.contentType, size: v.size, owner: v.owner, dueDate: v.dueDate, overdue: v.overdue, archived: v.archived, createdAt: v.createdAt, contentUrl: v.contentUrl };
+      }),
     });
   });
 

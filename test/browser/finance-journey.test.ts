@@ -81,6 +81,14 @@ describe('finance journey in Chromium', () => {
     const submitted = await stack.api('/api/v1/invoices', { body: invoice });
     expect(submitted.status).toBe(202);
     await eventually(async () => (await stack.api(`/api/v1/invoices/${submitted.body.id}`)).body.status === 'REJECTED', 60_000);
+    // The delivery protocol travels with the invoice as an attachment (uploaded by the source system's operator).
+    const form = new FormData();
+    form.append('invoiceId', submitted.body.id);
+    form.append('owner', 'anna@example.com');
+    form.append('file', new Blob(['%PDF-1.7\n% protokół dostawy\n'], { type: 'application/pdf' }), 'protokol-dostawy.pdf');
+    const attached = await fetch(`${stack.apiUrl}/api/v1/attachments`, { method: 'POST', body: form, headers: await stack.auth.headersFor() });
+    expect(attached.status).toBe(201);
+    const attachment = (await attached.json()) as { id: string; contentUrl: string };
 
     // Registry: filter the rejected ones.
     await page.goto(`${stack.apiUrl}/ui?sourceSystem=${source}`);
@@ -101,6 +109,17 @@ describe('finance journey in Chromium', () => {
     await row.click();
     await page.getByTestId('invoice-page').waitFor();
     await expect(page.getByTestId('rejection-reason').textContent()).resolves.toContain('Błąd weryfikacji semantyki dokumentu faktury');
+    const attachmentRow = page.getByTestId('attachment-row');
+    await expect(attachmentRow.count()).resolves.toBe(1);
+    await expect(attachmentRow.getAttribute('data-attachment-id')).resolves.toBe(attachment.id);
+    await expect(attachmentRow.textContent()).resolves.toContain('application/pdf');
+    await expect(attachmentRow.textContent()).resolves.toContain('anna@example.com');
+    await expect(attachmentRow.getByTestId('attachment-state').textContent()).resolves.toBe('aktywny');
+    await expect(page.getByTestId('attachment-download').textContent()).resolves.toBe('protokol-dostawy.pdf');
+    await expect(page.getByTestId('attachment-download').getAttribute('href')).resolves.toBe(attachment.contentUrl);
+    // The link works with the browser's own session cookie.
+    const downloaded = await page.evaluate(async (url) => (await fetch(url, { credentials: 'same-origin' })).text(), attachment.contentUrl);
+    expect(downloaded).toContain('protokół dostawy');
     await page.getByTestId('field-issueDate').fill('2026-13-45');
     await page.getByTestId('submit-correction').click();
     await expect(page.getByTestId('error-issueDate').textContent()).resolves.toContain('is not a real calendar date');

@@ -64,6 +64,16 @@ describe('attachments', () => {
     expect(open.body.items.map((a: { id: string }) => a.id)).toEqual([second.body.id]);
     const stillOverdue = await stack.api(`/api/v1/attachments?owner=${encodeURIComponent(owner)}&overdue=true`);
     expect(stillOverdue.body.items).toEqual([]);
+
+    // The registry's invoice detail lists both, the archived one flagged, each with its download link.
+    const detail = await stack.api(`/api/v1/invoices/${invoiceId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.attachments).toEqual([
+      { id: first.body.id, name: 'protokol-odbioru.pdf', contentType: 'application/pdf', size: pdf.length, owner, dueDate: '2026-01-15T23:59:59.000Z', overdue: false, archived: true, createdAt: first.body.createdAt, contentUrl: `/api/v1/attachments/${first.body.id}/content` },
+      { id: second.body.id, name: 'umowa.txt', contentType: 'text/plain', size: 12, owner, dueDate: '2099-12-31T23:59:59.000Z', overdue: false, archived: false, createdAt: second.body.createdAt, contentUrl: `/api/v1/attachments/${second.body.id}/content` },
+    ]);
+    const download = await fetch(`${stack.apiUrl}${detail.body.attachments[1].contentUrl}`, { headers: await stack.auth.headersFor() });
+    expect(await download.text()).toBe('Umowa ramowa');
   });
 
   it('refuses what the limits and the model do not allow, with problem+json field paths', async () => {

@@ -3,7 +3,10 @@
  * (wait for the corrected invoice, approval for edge cases), cancellation by a correction to zero,
  * and settlement invoices listing their advance invoices.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { approveUpdate, getStateQuery, type InvoiceWorkflowState } from '../../workflows/contracts';
+import { parseFa3Xml } from '../../fa3/parse';
 import type { InvoiceInput } from '../../domain/invoice';
 import { sampleInvoice } from '../support/invoices';
 import { eventually, startStack, type TestStack } from '../support/stack';
@@ -51,6 +54,28 @@ function correctionOf(original: InvoiceInput, ref: { ksefNumber?: string; issued
 }
 
 describe('corrections and cancellations', () => {
+  it('shows a correction with before/after (StanPrzed) lines in the registry with the difference as its gross amount', async () => {
+    // The third-party suite's KOR: a 4065.04 net line before and 3658.54 after; its own P_15 is the oracle.
+    const xml = readFileSync(path.resolve(__dirname, '..', 'fixtures', 'ksef-examples', 'third-party-ksef2-suite', 'KSEF_02_KOR.xml'), 'utf8');
+    const expectedGross = /<P_15>([^<]+)<\/P_15>/.exec(xml)![1];
+    const example = parseFa3Xml(xml);
+    expect(example.lines.filter((l) => l.beforeCorrection)).toHaveLength(1);
+    const original = await accepted(sampleInvoice());
+    const kor = correctionOf(original.invoice, { ksefNumber: original.ksefNumber }, { lines: example.lines });
+    expect(kor.grossAmount).toBeUndefined();
+    const { id, handle } = await submit(kor);
+    const detail = await stack.api(`/api/v1/invoices/${id}`);
+    expect(Number(detail.body.grossAmount)).toBe(Number(expectedGross));
+    expect(detail.body.grossAmount).toBe('-500.00');
+    const listed = await stack.api(`/api/v1/invoices?q=${encodeURIComponent(kor.invoiceNumber!)}`);
+    expect(listed.body.items.map((i: { grossAmount: string }) => i.grossAmount)).toEqual(['-500.00']);
+    const done = (await handle.result()) as InvoiceWorkflowState;
+    expect(done.status).toBe('ACCEPTED');
+    // KSeF got the same difference in P_15.
+    const record = [...stack.simulator.state.invoices.values()].find((r) => r.content?.toString('utf8').includes(`<P_2>${kor.invoiceNumber}</P_2>`));
+    expect(record!.content!.toString('utf8')).toContain('<P_15>-500.00</P_15>');
+  });
+
   it('links corrections to the corrected invoice and shows the chain with statuses', async () => {
     const original = await accepted(sampleInvoice());
     const first = await accepted(correctionOf(original.invoice, { ksefNumber: original.ksefNumber }));
@@ -149,7 +174,7 @@ describe('corrections and cancellations', () => {
 
     const chain = await stack.api(`/api/v1/invoices/${original.id}/chain`);
     expect(chain.body.root.corrections).toEqual([expect.objectContaining({ id: kor.id, invoiceType: 'KOR', status: 'ACCEPTED', grossAmount: '-1950.00' })]);
-    const audit = await stack.prisma.auditEvent.findFirstOrThrow({ where: { targetId: original.id, action: 'invoice.cancel-by-correction' } });
+    const audit = await stack.prisma.auditEvent.findFirstOrThrow({ where: { targetId: original.id, action: 'invoice.cancel-by-correction' }, orderBy: { id: 'asc' } });
     expect(audit.result).toBe('submitted');
 
     // A correction is not cancelled as a whole, and an invoice KSeF does not hold yet is cancelled with "cancel".

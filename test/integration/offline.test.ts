@@ -136,6 +136,76 @@ describe('offline mode', () => {
     }
   });
 
+  it('announced unavailability: the deadline follows the period while it lasts and counts from its end; a late recovery is alerted', async () => {
+    const availability = (status: string) =>
+      fetch(`${stack.simulatorRootUrl}/_sim/availability`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status, messages: status === 'FULL_AVAILABILITY' ? [] : [{ category: '03', title: 'Planowana niedostępność KSeF' }] }),
+      });
+    await availability('ONGOING_UNAVAILABILITY');
+    try {
+      // Test scale: the deadline is 4 s after the period's end (legally: the next business day), alerted 3 s before.
+      stack.lifecycle.offlineDeadlineOverrideMs = 4000;
+      const { id, handle } = await submit(sampleInvoice()).finally(() => {
+        stack.lifecycle.offlineDeadlineOverrideMs = 60_000;
+      });
+      await stateWhen(handle.workflowId, (s) => s.step === 'offline' && s.offline?.mode === 'UNAVAILABILITY');
+      const entered = await stack.prisma.offlineInvoice.findUniqueOrThrow({ where: { registryId: id } });
+
+      // The period outlasts the first deadline: no alert, the deadline moves with it.
+      await new Promise((r) => setTimeout(r, 6000));
+      expect(await stack.prisma.alert.count({ where: { registryId: id, errorCode: { startsWith: 'OFFLINE_DEADLINE' } } })).toBe(0);
+      const during = await stack.prisma.offlineInvoice.findUniqueOrThrow({ where: { registryId: id } });
+      expect(during.deadline.getTime()).toBeGreaterThan(entered.deadline.getTime() + 1000);
+      expect(during.deadlineMissedAt).toBeNull();
+
+      // The period ends, but KSeF still does not answer: now the deadline is fixed from the end, and alerted.
+      await faults({ outage: { durationMs: 600_000, status: 503 } });
+      const endedAt = Date.now();
+      await availability('FULL_AVAILABILITY');
+      const missed = await eventually(() => stack.prisma.alert.findFirst({ where: { registryId: id, errorCode: 'OFFLINE_DEADLINE_MISSED' } }), 20_000);
+      expect(missed.reason).toContain('not sent to KSeF by its legal deadline');
+      const fixed = await stack.prisma.offlineInvoice.findUniqueOrThrow({ where: { registryId: id } });
+      expect(fixed.deadline.getTime()).toBeGreaterThanOrEqual(endedAt + 4000 - 50);
+      expect(fixed.deadline.getTime()).toBeLessThan(endedAt + 4000 + 3000);
+      expect(fixed.deadlineAlertedAt!.getTime()).toBeGreaterThanOrEqual(endedAt);
+      const recomputed = await stack.prisma.auditEvent.findMany({ where: { targetId: id, action: 'invoice.offline-deadline', result: 'recomputed' }, orderBy: { id: 'asc' } });
+      expect(recomputed.map((a) => (a.details as { reason: string }).reason)).toContain('period-ongoing');
+      expect((recomputed.at(-1)!.details as { reason: string; after: string }).reason).toBe('period-ended');
+      expect((recomputed.at(-1)!.details as { after: string }).after).toBe(fixed.deadline.toISOString());
+      expect((await stack.api(`/api/v1/invoices/${id}`)).body.deadline).toBe(fixed.deadline.toISOString());
+
+      await fetch(`${stack.simulatorRootUrl}/_sim/faults`, { method: 'DELETE' });
+      expect(((await handle.result()) as InvoiceWorkflowState).status).toBe('ACCEPTED');
+      const afterAlerts = await stack.prisma.auditEvent.findMany({ where: { targetId: id, action: 'invoice.offline-deadline', result: { not: 'recomputed' } }, orderBy: { id: 'asc' } });
+      expect(afterAlerts.map((a) => a.result)).toEqual(['approaching', 'missed']);
+    } finally {
+      await availability('FULL_AVAILABILITY');
+    }
+  });
+
+  it('an invoice waiting offline cannot be cancelled (it is issued and must reach KSeF); it is sent after recovery', async () => {
+    await faults({ outage: { durationMs: 600_000, status: 503 } });
+    const { id, handle } = await submit(sampleInvoice());
+    await stateWhen(handle.workflowId, (s) => s.step === 'offline');
+    const cancel = await stack.api(`/api/v1/invoices/${id}/actions/cancel`, { body: { note: 'wystawiona omyłkowo' } });
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.code).toBe('KSEFOPS_ACTION_NOT_ALLOWED');
+    expect(cancel.body.detail).toContain('KSEFOPS_OFFLINE_INVOICE_ISSUED');
+    expect(cancel.body.detail).toContain('correcting invoice');
+    const still = await handle.query(getStateQuery);
+    expect([still.status, still.step]).toEqual(['SENDING', 'offline']);
+    expect(await stack.prisma.auditEvent.count({ where: { targetId: id, action: 'invoice.cancel' } })).toBe(0);
+
+    await fetch(`${stack.simulatorRootUrl}/_sim/faults`, { method: 'DELETE' });
+    const done = (await handle.result()) as InvoiceWorkflowState;
+    expect(done.status).toBe('ACCEPTED');
+    // Accepted, it can now be cancelled only by a correcting invoice.
+    const detail = await stack.api(`/api/v1/invoices/${id}`);
+    expect(detail.body.availableActions).not.toContain('cancel');
+  });
+
   it('issued offline by the source: KOD I and KOD II (signed with the offline certificate); a rejection is re-sent as a technical correction', async () => {
     await faults({ rejectInvoices: { count: 1, code: 450, description: 'Błąd weryfikacji semantyki dokumentu faktury', details: ['Nieprawidłowy adres nabywcy'] } });
     const invoice = sampleInvoice({ offline: true });

@@ -16,6 +16,7 @@ import type { OperationsSweepInput } from '../../workflows/operations-sweep';
 import { createTestAuth, type CallAs, type TestAuth } from './auth';
 import { KsefContexts } from '../../activities/ksef-sessions';
 import { createApp } from '../../api/app';
+import type { AttachmentSettings } from '../../api/documents-mount';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client';
 import { createKsefSimulator, type KsefSimulator, type KsefSimulatorOptions } from '../../ksef-simulator/app';
 import { createWorker } from '../../worker/create-worker';
@@ -38,6 +39,8 @@ export const TEST_DISPATCHER_SETTINGS: DispatcherSettings = {
 
 export interface StackOptions {
   simulator?: KsefSimulatorOptions;
+  /** Attachment storage/limits for the API (default: from the environment, as a process would). */
+  attachments?: Partial<AttachmentSettings>;
   dispatcher?: Partial<DispatcherSettings>;
   lifecycle?: Partial<LifecycleSettings>;
   alerting?: Alerting;
@@ -140,6 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     ksefBaseUrl: sim.url,
     lifecycle,
     alerting,
+    attachments: options.attachments,
   });
   await ensureOperationsSweep(temporal, taskQueue, { tickMs: 1000, digestEveryMs: 60 * 60 * 1000, checksEveryMs: 60 * 60 * 1000, ...options.operations?.sweep });
   if (options.counterpartyAuditEveryMs) await ensureCounterpartyAuditSchedule(temporal, taskQueue, options.counterpartyAuditEveryMs);

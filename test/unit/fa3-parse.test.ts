@@ -3,6 +3,7 @@ import path from 'node:path';
 import { InvoiceSchema } from '../../domain/invoice';
 import { buildFa3Xml } from '../../fa3/build';
 import { Fa3ParseError, parseFa3Xml, readFa3Summary } from '../../fa3/parse';
+import { validateFa3Xml } from '../../fa3/xsd';
 import { GENERATED_AT, SAMPLE_INPUTS, sampleInvoice } from './fa3-samples';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '../fixtures/ksef-examples');
@@ -98,5 +99,74 @@ describe('official and third-party examples', () => {
     const zal = parseFa3Xml(readFileSync(path.join(EXAMPLES_DIR, 'mf-fa3-10_ZAL_advance_Zamowienie_additional-buyer.xml'), 'utf8'));
     expect(zal.lines[0]).toEqual({ name: 'mieszkanie 50m^2', unit: 'szt.', quantity: '1', unitNetPrice: '300000', netAmount: '300000', vatRate: '23' });
     expect(zal.payment).toEqual({ method: '6', paid: true, paidOn: '2026-02-15' });
+  });
+});
+
+describe('FA(3) Zalacznik (attachment block) round trip of the MF utility examples', () => {
+  const ZAL_EXAMPLES = ['mf-fa3-24_VAT_utility_Zalacznik-attachment_OkresFa.xml', 'mf-fa3-25_VAT_utility_Zalacznik-attachment_variant.xml'];
+
+  /** Independent oracle: cell texts straight from the file with a regex, whitespace collapsed as xsd:token does. */
+  const rawCells = (xml: string, tag: string) =>
+    [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>|<${tag}/>`, 'g'))].map((m) =>
+      (m[1] ?? '').replace(/&lt;|&#60;/g, '<').replace(/\s+/g, ' ').trim(),
+    );
+
+  it.each(ZAL_EXAMPLES)('%s: parse → model → build is XSD-valid and keeps the Zalacznik content', async (file) => {
+    const xml = readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
+    const model = InvoiceSchema.parse(parseFa3Xml(xml));
+    const attachment = model.attachment!;
+    expect(attachment.blocks).toHaveLength(1);
+    const [block] = attachment.blocks;
+    expect(block.metadata.map((m) => m.key)).toEqual(rawCells(xml, 'ZKlucz'));
+    expect(block.metadata.map((m) => m.value)).toEqual(rawCells(xml, 'ZWartosc'));
+    expect(block.tables).toHaveLength(3);
+    expect(block.tables!.flatMap((t) => t.columns.map((c) => c.type))).toEqual([...xml.matchAll(/<Kol Typ="(\w+)">/g)].map((m) => m[1]));
+    expect(block.tables!.flatMap((t) => t.rows.flat())).toEqual(rawCells(xml, 'WKom'));
+    expect(block.tables!.flatMap((t) => t.sum ?? [])).toEqual(rawCells(xml, 'SKom'));
+    expect(block.tables![1].metadata).toEqual([{ key: 'Informacja o akcyzie', value: 'Od 20 kWh energii elektrycznej czynnej naliczono akcyzę w kwocie 0,10 zł' }]);
+    expect(block.tables![2].rows[2]).toEqual(['Opłata przejściowa <500 kWh']);
+
+    const rebuilt = buildFa3Xml(model, { generatedAt: GENERATED_AT });
+    const xsd = await validateFa3Xml(rebuilt);
+    expect(xsd.issues).toEqual([]);
+    expect(xsd.valid).toBe(true);
+    expect(rebuilt).toContain('<Kol Typ="dec">');
+    expect(rebuilt).toContain('<WKom>Opłata mocowa &lt;500 kWh</WKom>');
+
+    const again = InvoiceSchema.parse(parseFa3Xml(rebuilt));
+    expect(again.attachment).toEqual(attachment);
+    expect(buildFa3Xml(again, { generatedAt: GENERATED_AT })).toBe(rebuilt);
+  });
+
+  it('writes heading and paragraphs in XSD order and rejects what the XSD would', async () => {
+    const invoice = InvoiceSchema.parse({
+      ...sampleInvoice('VAT'),
+      attachment: {
+        blocks: [
+          {
+            heading: 'Rozliczenie',
+            metadata: [{ key: 'Kod PPE', value: '590000' }],
+            paragraphs: ['Pierwszy   akapit', 'Drugi'],
+            tables: [{ columns: [{ type: 'int', name: 'Ilość' }], rows: [['1'], ['']] }],
+          },
+        ],
+      },
+    });
+    const xml = buildFa3Xml(invoice, { generatedAt: GENERATED_AT });
+    expect((await validateFa3Xml(xml)).valid).toBe(true);
+    expect(xml.indexOf('<ZNaglowek>')).toBeLessThan(xml.indexOf('<MetaDane>'));
+    expect(xml.indexOf('<Akapit>Pierwszy akapit</Akapit>')).toBeLessThan(xml.indexOf('<Tabela>'));
+    expect(InvoiceSchema.parse(parseFa3Xml(xml)).attachment!.blocks[0]).toEqual({
+      heading: 'Rozliczenie',
+      metadata: [{ key: 'Kod PPE', value: '590000' }],
+      paragraphs: ['Pierwszy akapit', 'Drugi'],
+      tables: [{ columns: [{ type: 'int', name: 'Ilość' }], rows: [['1'], ['']] }],
+    });
+
+    const bad = InvoiceSchema.safeParse({ ...sampleInvoice('VAT'), attachment: { blocks: [{ metadata: [] }] } });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0].path).toEqual(['attachment', 'blocks', 0, 'metadata']);
+    const badType = InvoiceSchema.safeParse({ ...sampleInvoice('VAT'), attachment: { blocks: [{ metadata: [{ key: 'a', value: 'b' }], tables: [{ columns: [{ type: 'money', name: 'x' }], rows: [['1']] }] }] } });
+    expect(badType.error!.issues[0].path).toEqual(['attachment', 'blocks', 0, 'tables', 0, 'columns', 0, 'type']);
   });
 });

@@ -80,6 +80,7 @@ export function InvoicePage({ id }) {
         </dl>
       </div>
     </div>
+    <${Attachments} items=${i.attachments ?? []} />
     <${Actions} invoice=${i} onDone=${afterAction} />
     ${i.availableActions.includes('correct') && html`<${CorrectionForm} key=${i.updatedAt} invoice=${i} onDone=${afterAction} />`}
     <${Timeline} entries=${i.timeline} />
@@ -167,6 +168,30 @@ function CorrectionForm({ invoice, onDone }) {
     <button type="submit" class="primary" data-testid="submit-correction">${t('inv.submitCorrection')}</button>
     ${accepted && html`<p class="ok" role="status">${t('inv.correctionAccepted')}</p>`}
   </form>`;
+}
+
+function size(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toLocaleString(lang.value === 'pl' ? 'pl-PL' : 'en-GB', { maximumFractionDigits: 1 })} KB`;
+  return `${(bytes / 1024 / 1024).toLocaleString(lang.value === 'pl' ? 'pl-PL' : 'en-GB', { maximumFractionDigits: 1 })} MB`;
+}
+
+function Attachments({ items }) {
+  return html`<div class="card">
+    <h2>${t('att.title')}</h2>
+    ${items.length === 0 ? html`<p class="muted" data-testid="attachments-empty">${t('att.none')}</p>` : html`
+    <table class="grid" data-testid="attachments">
+      <thead><tr><th>${t('att.name')}</th><th>${t('att.type')}</th><th>${t('att.size')}</th><th>${t('att.owner')}</th><th>${t('att.due')}</th><th>${t('att.state')}</th></tr></thead>
+      <tbody>${items.map((a) => html`<tr data-testid="attachment-row" data-attachment-id=${a.id} data-archived=${String(a.archived)}>
+        <td><a href=${a.contentUrl} download=${a.name} data-testid="attachment-download">${a.name}</a></td>
+        <td class="mono">${a.contentType}</td>
+        <td class="nowrap">${size(a.size)}</td>
+        <td>${a.owner || '–'}</td>
+        <td class=${a.overdue ? 'nowrap warn' : 'nowrap'}>${a.dueDate ? dateTime(a.dueDate) : '–'}${a.overdue ? html` <span data-testid="attachment-overdue">${t('att.overdue')}</span>` : ''}</td>
+        <td data-testid="attachment-state">${a.archived ? t('att.archived') : t('att.active')}</td>
+      </tr>`)}</tbody>
+    </table>`}
+  </div>`;
 }
 
 function Timeline({ entries }) {
