@@ -1,5 +1,5 @@
 import type { Buyer, Invoice, InvoiceAttachment, InvoiceLine, VatRate } from '../domain/invoice';
-import { originalBuyerBlocks, thirdPartyBlocks } from './parties';
+import { identification, originalBuyerBlocks, thirdPartyBlocks } from './parties';
 import { fromGrosze, roundToGrosze, toGrosze } from '../domain/money';
 
 /**
@@ -292,18 +292,7 @@ function podmiot1(invoice: Invoice): XmlElement {
 }
 
 function buyerIdentification(buyer: Buyer): XmlElement {
-  const id = buyer.identifier;
-  const name = buyer.name ? leaf('Nazwa', token(buyer.name)) : undefined;
-  switch (id.type) {
-    case 'NIP':
-      return el('DaneIdentyfikacyjne', leaf('NIP', id.nip), name);
-    case 'EU_VAT':
-      return el('DaneIdentyfikacyjne', leaf('KodUE', id.countryCode), leaf('NrVatUE', id.vatNumber), name);
-    case 'OTHER':
-      return el('DaneIdentyfikacyjne', leaf('KodKraju', id.countryCode), leaf('NrID', token(id.id)), name);
-    case 'NONE':
-      return el('DaneIdentyfikacyjne', leaf('BrakID', '1'), name);
-  }
+  return identification(buyer.identifier, buyer.name);
 }
 
 function podmiot2(buyer: Buyer): XmlElement {

@@ -1,4 +1,4 @@
-import type { Invoice, OriginalBuyer, ThirdParty } from '../domain/invoice';
+import type { Buyer, Invoice, OriginalBuyer, ThirdParty } from '../domain/invoice';
 // build.ts imports this module too; only functions are used, and only when a document is built.
 import { CORRECTION_TYPES, Fa3BuildError, adres, el, leaf, token, type XmlElement } from './build';
 
@@ -7,7 +7,8 @@ import { CORRECTION_TYPES, Fa3BuildError, adres, el, leaf, token, type XmlElemen
  * from build.ts so the party blocks can change without touching the document skeleton.
  */
 
-function identification(id: ThirdParty['identifier'] | OriginalBuyer['identifier'], name: string | undefined): XmlElement {
+/** DaneIdentyfikacyjne of any party: the buyer (Podmiot2), a third party (Podmiot3), the original buyer (Podmiot2K). */
+export function identification(id: ThirdParty['identifier'] | OriginalBuyer['identifier'] | Buyer['identifier'], name: string | undefined): XmlElement {
   const nazwa = name ? leaf('Nazwa', token(name)) : undefined;
   switch (id.type) {
     case 'NIP':

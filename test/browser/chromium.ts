@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
@@ -21,4 +21,24 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/**
+ * A page the way every browser test wants it: the 1280×800 desktop the UI is made for, Polish
+ * locale, generous timeouts (the shared 2-CPU machine runs other suites at the same time) and
+ * browser-side errors in the test output, next to the failing step.
+ */
+export async function openDesktopPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'pl-PL' });
+  page.setDefaultTimeout(30_000);
+  page.on('pageerror', (error) => process.stderr.write(`[browser] ${error.message}\n`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') process.stderr.write(`[browser console] ${message.text()}\n`);
+  });
+  return page;
+}
+
+/** The page as it was when a step failed: the quickest way to see why. */
+export async function keepLastState(page: Page | undefined): Promise<void> {
+  await page?.screenshot({ path: path.join(ARTIFACTS, 'last-state.png'), fullPage: true }).catch(() => undefined);
 }

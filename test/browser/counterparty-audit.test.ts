@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { TEST_PASSWORD } from '../support/auth';
 import { freshDatabase } from '../support/fresh-database';
 import { startStack, type TestStack } from '../support/stack';
-import { ARTIFACTS, launchChromium } from './chromium';
+import { ARTIFACTS, keepLastState, launchChromium, openDesktopPage } from './chromium';
 
 /**
  * The counterparty audit in the registry UI: master data with known defects goes in through the API,
@@ -22,16 +22,9 @@ beforeAll(async () => {
   database = await freshDatabase();
   stack = await startStack({ databaseUrl: database.url });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'pl-PL' });
-  page.setDefaultTimeout(30_000);
-  page.on('pageerror', (error) => process.stderr.write(`[browser] ${error.message}\n`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') process.stderr.write(`[browser console] ${message.text()}\n`);
-  });
+  page = await openDesktopPage(browser);
 });
-afterEach(async () => {
-  await page?.screenshot({ path: path.join(ARTIFACTS, 'last-state.png'), fullPage: true }).catch(() => undefined);
-});
+afterEach(() => keepLastState(page));
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();

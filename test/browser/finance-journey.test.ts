@@ -5,7 +5,7 @@ import { TEST_PASSWORD } from '../support/auth';
 import { sampleInvoice } from '../support/invoices';
 import { eventually, startStack, type TestStack } from '../support/stack';
 import { freshDatabase } from '../support/fresh-database';
-import { ARTIFACTS, launchChromium } from './chromium';
+import { ARTIFACTS, keepLastState, launchChromium, openDesktopPage } from './chromium';
 
 let stack: TestStack;
 let browser: Browser;
@@ -19,19 +19,9 @@ beforeAll(async () => {
   database = await freshDatabase();
   stack = await startStack({ databaseUrl: database.url });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'pl-PL' });
-  // Generous: the shared 2-CPU machine runs other suites at the same time.
-  page.setDefaultTimeout(30_000);
-  // Browser-side errors end up in the test output, next to the failing step.
-  page.on('pageerror', (error) => process.stderr.write(`[browser] ${error.message}\n`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') process.stderr.write(`[browser console] ${message.text()}\n`);
-  });
+  page = await openDesktopPage(browser);
 });
-afterEach(async () => {
-  // The page as it was when a step failed: the quickest way to see why.
-  await page?.screenshot({ path: path.join(ARTIFACTS, 'last-state.png'), fullPage: true }).catch(() => undefined);
-});
+afterEach(() => keepLastState(page));
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
