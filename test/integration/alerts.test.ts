@@ -107,6 +107,8 @@ describe('alerts: responsibility map, SMTP, webhook, escalation, digest', () => 
     const submitted = await Promise.all(invoices.map((body) => stack.api('/api/v1/invoices', { body })));
     expect(submitted.map((s) => s.status)).toEqual(Array(storm).fill(202));
     await eventually(async () => (await stack.prisma.alert.count({ where: { sourceSystem: source, kind: 'triage' } })) === storm, 180000);
+    // The alert row is written before its mail leaves: wait for the mail, then count.
+    await smtp.waitFor((m) => m.to.includes(owner) && m.subject.includes('KSeF rejected an invoice'));
 
     const immediate = smtp.messages.filter((m) => m.to.includes(owner) && m.subject.includes('KSeF rejected an invoice'));
     expect(immediate).toHaveLength(1);
