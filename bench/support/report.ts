@@ -10,6 +10,7 @@ import type { MemoryResult } from '../phases/memory';
 import type { XsdResult } from '../phases/xsd';
 import type { BatchSessionResult } from '../phases/batch-session';
 import type { BenchArgs } from './args';
+import { PUBLISHED_LIMITS, batchSessionInterval } from '../../workflows/rate-budget';
 
 export interface BenchResults {
   startedAt: Date;
@@ -194,11 +195,11 @@ export function benchmarksMarkdown(r: BenchResults, args: BenchArgs): string {
     out.push(`| CPU: worker / bench process (simulator) | ${f(z.workerCpu)} s / ${f(z.benchCpu)} s |`);
     out.push(`| load average after | ${z.load} |`);
     out.push('');
-    const interval = 3600 / 30;
+    const interval = batchSessionInterval(PUBLISHED_LIMITS) / 1000;
     out.push(
       z.seconds <= interval
-        ? `At the published limits a seller may open one session every ${f(interval, 0)} s (30 an hour); a full session took ${f(z.seconds)} s of it, so the KSeF-facing part keeps up with the one-seller ceiling (${f(CEILING_PER_SECOND)} invoices/s) with ${pct(1 - z.seconds / interval)} of each interval to spare.`
-        : `At the published limits a seller may open one session every ${f(interval, 0)} s (30 an hour); a full session took ${f(z.seconds)} s, longer than that, so the KSeF-facing part alone caps one seller at ${f(z.invoices / z.seconds)} invoices/s = ${pct(z.invoices / z.seconds / CEILING_PER_SECOND)} of the ${f(CEILING_PER_SECOND)}/s ceiling.`,
+        ? `At the published limits a seller may open one session every ${f(interval, 0)} s (${f(3600 / interval, 0)} an hour); a full session took ${f(z.seconds)} s of it, so the KSeF-facing part keeps up with the one-seller ceiling (${f(CEILING_PER_SECOND)} invoices/s) with ${pct(1 - z.seconds / interval)} of each interval to spare.`
+        : `At the published limits a seller may open one session every ${f(interval, 0)} s (${f(3600 / interval, 0)} an hour); a full session took ${f(z.seconds)} s, longer than that, so the KSeF-facing part alone caps one seller at ${f(z.invoices / z.seconds)} invoices/s = ${pct(z.invoices / z.seconds / CEILING_PER_SECOND)} of the ${f(CEILING_PER_SECOND)}/s ceiling.`,
     );
   } else out.push(r.errors.batchsession ? `Failed: ${r.errors.batchsession}` : 'Not run.');
   out.push('');
