@@ -149,10 +149,11 @@ describe('OpenAPI document', () => {
     await fetch(`${stack.simulatorRootUrl}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rejectInvoices: { count: 1 } }) });
     const submitted = await stack.api('/api/v1/invoices', { body: sampleInvoice() });
     expectValid('SubmitResult', submitted.body);
+    // ~3 s on a quiet machine; generous because a starved 2-CPU run times workflow tasks out (10 s each).
     const detail = await eventually(async () => {
       const res = await stack.api(`/api/v1/invoices/${submitted.body.id}`);
       return res.body.status === 'REJECTED' ? res.body : undefined;
-    });
+    }, 90_000);
     expectValid('InvoiceDetail', detail);
     const cancelled = await stack.api(`/api/v1/invoices/${submitted.body.id}/actions/cancel`, { body: { note: 'openapi test' } });
     expect(cancelled.status).toBe(200);
