@@ -1,6 +1,7 @@
 import type { Buyer, Invoice, InvoiceAttachment, InvoiceLine, VatRate } from '../domain/invoice';
 import { identification, originalBuyerBlocks, thirdPartyBlocks } from './parties';
 import { fromGrosze, roundToGrosze, toGrosze } from '../domain/money';
+import { totalsByRate } from '../domain/totals';
 
 /**
  * Invoice model → FA(3) XML (schema FA(3) v1-0E). Element order follows the XSD sequences exactly;
@@ -90,21 +91,13 @@ export interface Fa3Totals {
  * `beforeCorrection` are subtracted, so P_13/P_14 carry the difference "after − before".
  */
 export function computeFa3Totals(invoice: Invoice): Fa3Totals {
-  const netByRate = new Map<VatRate, { after: bigint; before: bigint }>();
-  for (const line of invoice.lines) {
-    const entry = netByRate.get(line.vatRate) ?? { after: 0n, before: 0n };
-    if (line.beforeCorrection) entry.before += toGrosze(line.netAmount);
-    else entry.after += toGrosze(line.netAmount);
-    netByRate.set(line.vatRate, entry);
-  }
-
+  // Per-rate net and VAT (after − before) come from the domain, the same figures the registry shows.
   const byGroup = new Map<RateGroup, { net: bigint; vat: bigint }>();
-  for (const [rate, sums] of netByRate) {
-    const { group, percent } = RATE_GROUPS[rate];
-    const vatOf = (net: bigint) => (percent === null ? 0n : roundToGrosze(net * percent, 4));
+  for (const { rate, net, vat } of totalsByRate(invoice)) {
+    const { group } = RATE_GROUPS[rate];
     const g = byGroup.get(group) ?? { net: 0n, vat: 0n };
-    g.net += sums.after - sums.before;
-    g.vat += vatOf(sums.after) - vatOf(sums.before);
+    g.net += net;
+    g.vat += vat;
     byGroup.set(group, g);
   }
 
