@@ -250,7 +250,12 @@ describe('invoice lifecycle: timers and rules (short SLAs, slow KSeF, approval t
     });
     expect(escalated.status).toBe('REJECTED');
     expect(escalated.owner).toBe('manager@example.com');
-    const actions = await auditActions(stack, id);
+    // The owner changes in workflow state before the escalation's audit row is written (an
+    // activity after it), so the audit trail is awaited rather than read once.
+    const actions = await eventually(async () => {
+      const found = await auditActions(stack, id);
+      return found.includes('invoice.escalate') ? found : undefined;
+    });
     expect(actions).toEqual(expect.arrayContaining(['alert.triage', 'alert.sla-missed', 'invoice.escalate']));
     await handle.executeUpdate(cancelUpdate, { args: [{ by: 'manager' }] });
     expect(((await handle.result()) as InvoiceWorkflowState).status).toBe('CANCELLED');
