@@ -5,7 +5,7 @@
  * Each one reports how many requests of which endpoint group it made, so the dispatcher can keep
  * the context inside KSeF's limits.
  */
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import { KsefError, isFinalInvoiceStatus, type SessionInvoiceStatusResponse } from '../ksef-client';
@@ -20,6 +20,7 @@ import {
   type KsefOutcomeSignal,
 } from '../workflows/contracts';
 import type { EndpointGroup } from '../workflows/rate-budget';
+import type { StatusProjection } from '../domain/lifecycle';
 import type { KsefContexts } from './ksef-sessions';
 
 export interface DispatchDeps {
@@ -32,6 +33,43 @@ export interface DispatchDeps {
   dispatcher: DispatcherSettings;
   /** Dispatcher workflow ids are `<prefix><seller NIP>`; tests sharing one server use their own prefix. */
   dispatcherIdPrefix?: string;
+}
+
+/** What the invoice activities give the dispatch activities: the registry projection, one definition. */
+export type ProjectStatus = (registryId: string, projection: StatusProjection) => Promise<void>;
+
+/** The document staged by validation is gone or differs from what this attempt validated. */
+export const STAGED_DOCUMENT_MISSING = 'KSEFOPS_STAGED_DOCUMENT_MISSING';
+
+export interface EnqueueRequest {
+  registryId: string;
+  workflowId: string;
+  sellerNip: string;
+  dispatchId: string;
+  /** Absent: queue the document validation staged (validateForSending) instead of carrying it through history. */
+  xml?: string;
+  invoiceHash: string;
+  offlineMode?: boolean;
+  /** Technical correction of a rejected offline invoice (online sessions only). */
+  hashOfCorrectedInvoice?: string | null;
+  /** Zalacznik: KSeF takes it only in a batch session. */
+  batchOnly?: boolean;
+  /** The registry status that goes with being queued (SENDING), written by this activity. */
+  projection?: StatusProjection;
+}
+
+/**
+ * Validation keeps the rendered XML next to the queue, not queued yet: the workflow then passes only
+ * its hash to `enqueueForKsef`. A new validation replaces the previous attempt's document.
+ */
+export async function stageValidatedDocument(prisma: PrismaClient, doc: { registryId: string; workflowId: string; sellerNip: string; xml: string; invoiceHash: string }) {
+  const staged = { workflowId: doc.workflowId, sellerNip: doc.sellerNip, xml: doc.xml, invoiceHash: doc.invoiceHash, batchOnly: hasZalacznik(doc.xml), queuedAt: null };
+  await prisma.ksefDocument.upsert({
+    where: { registryId: doc.registryId },
+    create: { registryId: doc.registryId, dispatchId: `${doc.registryId}:validated`, ...staged },
+    update: staged,
+    select: { registryId: true },
+  });
 }
 
 export type RequestCounts = Partial<Record<EndpointGroup, number>>;
@@ -53,7 +91,7 @@ export interface DispatcherSnapshot {
   sessionsInFlight: Array<{ sessionRef: string; mode: string; waiting: number }>;
 }
 
-export function createDispatchActivities(deps: DispatchDeps) {
+export function createDispatchActivities(deps: DispatchDeps & { project: ProjectStatus }) {
   const { prisma } = deps;
 
   const signalInvoice = async <T>(workflowId: string, signal: SignalDefinition<[T]>, payload: T) => {
@@ -94,31 +132,11 @@ export function createDispatchActivities(deps: DispatchDeps) {
      * Put the invoice's XML in its seller's queue and wake (or start) the seller's dispatcher.
      * Re-enqueueing (retry) replaces the previous attempt's row.
      */
-    async enqueueForKsef(input: {
-      registryId: string;
-      workflowId: string;
-      sellerNip: string;
-      dispatchId: string;
-      xml: string;
-      invoiceHash: string;
-      offlineMode?: boolean;
-      /** Technical correction of a rejected offline invoice (online sessions only). */
-      hashOfCorrectedInvoice?: string | null;
-      /** Zalacznik: KSeF takes it only in a batch session. */
-      batchOnly?: boolean;
-    }) {
-      const data = {
-        workflowId: input.workflowId,
-        sellerNip: input.sellerNip,
+    async enqueueForKsef(input: EnqueueRequest) {
+      const fresh = {
         dispatchId: input.dispatchId,
-        xml: input.xml,
-        invoiceHash: input.invoiceHash,
         offlineMode: input.offlineMode ?? false,
         hashOfCorrectedInvoice: input.hashOfCorrectedInvoice ?? null,
-        // KSEF-API-FACTS §3.3: "Invoices with attachments (Zalacznik) may be sent only in batch, except a
-        // technical correction of an offline invoice" (online status 415 otherwise). Read from the XML
-        // itself, which is what KSeF judges, so XML and JSON submissions are routed alike.
-        batchOnly: (input.batchOnly ?? hasZalacznik(input.xml)) && !input.hashOfCorrectedInvoice,
         queuedAt: new Date(),
         sendFailures: 0,
         sendMode: null,
@@ -128,11 +146,45 @@ export function createDispatchActivities(deps: DispatchDeps) {
         finalCode: null,
         outcomeDeliveredAt: null,
       };
-      // Idempotent under activity retries: the same dispatchId already queued or sent is left alone.
-      const existing = await prisma.ksefDocument.findUnique({ where: { registryId: input.registryId }, select: { dispatchId: true } });
-      if (existing?.dispatchId !== input.dispatchId) {
-        await prisma.ksefDocument.upsert({ where: { registryId: input.registryId }, create: { registryId: input.registryId, ...data }, update: data, select: { registryId: true } });
+      if (input.xml === undefined) {
+        // The XML was staged by validation (validateForSending): queue exactly that document, and
+        // only if it is still the one this attempt validated (same hash). One statement; a retry of an
+        // attempt already queued or sent matches nothing and leaves it alone.
+        const { count } = await prisma.ksefDocument.updateMany({
+          where: { registryId: input.registryId, invoiceHash: input.invoiceHash, NOT: { dispatchId: input.dispatchId } },
+          // KSEF-API-FACTS §3.3: a technical correction of an offline invoice may go online even with a Zalacznik.
+          data: { ...fresh, workflowId: input.workflowId, ...(input.hashOfCorrectedInvoice ? { batchOnly: false } : {}) },
+        });
+        if (count === 0) {
+          const queued = await prisma.ksefDocument.count({ where: { registryId: input.registryId, dispatchId: input.dispatchId } });
+          if (queued === 0) {
+            throw ApplicationFailure.create({
+              type: STAGED_DOCUMENT_MISSING,
+              message: `Invoice ${input.registryId}: no validated FA(3) document with hash ${input.invoiceHash} is staged for sending; it must be validated again`,
+              nonRetryable: true,
+            });
+          }
+        }
+      } else {
+        const data = {
+          ...fresh,
+          workflowId: input.workflowId,
+          sellerNip: input.sellerNip,
+          xml: input.xml,
+          invoiceHash: input.invoiceHash,
+          // KSEF-API-FACTS §3.3: "Invoices with attachments (Zalacznik) may be sent only in batch, except a
+          // technical correction of an offline invoice" (online status 415 otherwise). Read from the XML
+          // itself, which is what KSeF judges, so XML and JSON submissions are routed alike.
+          batchOnly: (input.batchOnly ?? hasZalacznik(input.xml)) && !input.hashOfCorrectedInvoice,
+        };
+        // Idempotent under activity retries: the same dispatchId already queued or sent is left alone.
+        const existing = await prisma.ksefDocument.findUnique({ where: { registryId: input.registryId }, select: { dispatchId: true } });
+        if (existing?.dispatchId !== input.dispatchId) {
+          await prisma.ksefDocument.upsert({ where: { registryId: input.registryId }, create: { registryId: input.registryId, ...data }, update: data, select: { registryId: true } });
+        }
       }
+      // The registry says SENDING exactly when the document is in the queue (and its webhook with it).
+      if (input.projection) await deps.project(input.registryId, input.projection);
       await deps.temporal.workflow.signalWithStart('ksefDispatcherWorkflow', {
         workflowId: `${deps.dispatcherIdPrefix ?? DISPATCHER_WORKFLOW_PREFIX}${input.sellerNip}`,
         taskQueue: deps.taskQueue,

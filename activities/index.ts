@@ -6,10 +6,10 @@ import type { StatusProjection } from '../domain/lifecycle';
 import { buildFa3Xml } from '../fa3/build';
 import { validateInvoiceInput, type CounterpartyLookup, type ValidationIssue, type VatDictionary } from '../domain/validation';
 import type { PrismaClient } from '../prisma/client';
-import { appendAudit, recordCorrectedData, statusProjectionUpdate, type AuditEntry } from '../prisma/invoice-registry';
+import { appendAudit, auditInsert, recordCorrectedData, statusProjectionUpdate, type AuditEntry } from '../prisma/invoice-registry';
 import { isFinalInvoiceStatus } from '../ksef-client';
 import { KsefContexts, toActivityFailure } from './ksef-sessions';
-import { createDispatchActivities, type DispatchDeps } from './dispatch';
+import { createDispatchActivities, stageValidatedDocument, type DispatchDeps } from './dispatch';
 import { createAlerting, type AlertRequest, type Alerting } from './alerts';
 import { enqueueStatusWebhooks, statusEventKey } from './webhooks/outbox';
 import { evaluateApprovalRules, type ApprovalRuleMatch } from './approval-rules';
@@ -32,6 +32,11 @@ export type ValidationOutcome =
   | { valid: false; issues: ValidationIssue[] }
   | { valid: true; issues: ValidationIssue[]; invoice: Invoice; contentHash: string; xml: string; invoiceHash: string; approvalRequired: boolean; approvalRule?: ApprovalRuleMatch | null };
 
+/** What the send path needs of a validation: the XML itself stays in the database (staged). */
+export type SendingCheck =
+  | { valid: false; issues: ValidationIssue[] }
+  | { valid: true; issues: ValidationIssue[]; contentHash: string; invoiceHash: string; approvalRequired: boolean; approvalRule?: ApprovalRuleMatch | null };
+
 export interface KsefInvoiceStatus {
   code: number;
   description: string;
@@ -46,32 +51,64 @@ export function createActivities(deps: ActivityDeps) {
   const { prisma, ksef, logger } = deps;
   const alerting = deps.alerting ?? createAlerting({ prisma, logger });
 
+  /**
+   * The registry row follows the workflow: status and its webhook deliveries (outbox), and the audit
+   * row of the step when there is one, commit together. A batch transaction: one round of statements,
+   * none of an interactive transaction's bookkeeping. Nothing is read back.
+   */
+  const project = async (registryId: string, projection: StatusProjection, audit?: AuditEntry) => {
+    const [updated] = await prisma.$transaction([
+      statusProjectionUpdate(prisma, registryId, projection),
+      enqueueStatusWebhooks(prisma, registryId, statusEventKey(registryId, projection.status)),
+      ...(audit ? [auditInsert(prisma, audit)] : []),
+    ]);
+    // The API writes the row before it starts the workflow; a missing row is worth a loud retry.
+    if (updated.count === 0) throw new Error(`KSEFOPS_REGISTRY_ROW_MISSING: invoice ${registryId} has no registry row to project ${projection.status} onto`);
+  };
+
+  /**
+   * Validate before sending: the zod model, then FA(3) built and checked against the official XSD.
+   * Also renders the XML that will be sent, so what was validated is exactly what goes to KSeF.
+   */
+  const validate = async (raw: unknown, generatedAt: string): Promise<ValidationOutcome> => {
+    const today = warsawDate(new Date());
+    const checked = await validateInvoiceInput(raw, {
+      today,
+      vatDictionary: deps.vatDictionary,
+      counterparties: deps.counterparties,
+      xsd: { generatedAt: new Date(generatedAt) },
+    });
+    const errors = checked.issues.filter((i) => i.severity === 'error');
+    if (errors.length > 0 || !checked.invoice) return { valid: false, issues: checked.issues };
+    const invoice = checked.invoice;
+    // DataWytworzeniaFa is the submission time carried by the workflow, not the clock, so a re-send
+    // after a lost response produces byte-identical XML (same hash) that KSeF recognises as ours.
+    const xml = buildFa3Xml(invoice, { generatedAt: new Date(generatedAt) });
+    const approvalRule = await evaluateApprovalRules(prisma, invoice, deps.approvalThresholdGross);
+    const approvalRequired = approvalRule !== null;
+    // KSeF's invoiceHash: SHA-256 (Base64) of the exact bytes sent — how a duplicate is recognised as ours.
+    const invoiceHash = createHash('sha256').update(xml, 'utf8').digest('base64');
+    return { valid: true, issues: checked.issues, invoice, contentHash: contentHash(invoice), xml, invoiceHash, approvalRequired, approvalRule };
+  };
+
   return {
-    ...(deps.dispatch ? createDispatchActivities(deps.dispatch) : missingDispatch()),
+    ...(deps.dispatch ? createDispatchActivities({ ...deps.dispatch, project }) : missingDispatch()),
+
+    /** Validation of data a person submits (a correction): the normalised invoice comes back. */
+    async validateInvoice({ invoice: raw, generatedAt }: { invoice: unknown; generatedAt: string }): Promise<ValidationOutcome> {
+      return validate(raw, generatedAt);
+    },
 
     /**
-     * Validate before sending: the zod model, then FA(3) built and checked against the official XSD.
-     * Also renders the XML that will be sent, so what was validated is exactly what goes to KSeF.
+     * Validation on the way to KSeF: the rendered XML is staged next to the seller's queue instead of
+     * travelling through the workflow history (twice); the workflow keeps only its hash.
      */
-    async validateInvoice({ invoice: raw, generatedAt }: { invoice: unknown; generatedAt: string }): Promise<ValidationOutcome> {
-      const today = warsawDate(new Date());
-      const checked = await validateInvoiceInput(raw, {
-        today,
-        vatDictionary: deps.vatDictionary,
-        counterparties: deps.counterparties,
-        xsd: { generatedAt: new Date(generatedAt) },
-      });
-      const errors = checked.issues.filter((i) => i.severity === 'error');
-      if (errors.length > 0 || !checked.invoice) return { valid: false, issues: checked.issues };
-      const invoice = checked.invoice;
-      // DataWytworzeniaFa is the submission time carried by the workflow, not the clock, so a re-send
-      // after a lost response produces byte-identical XML (same hash) that KSeF recognises as ours.
-      const xml = buildFa3Xml(invoice, { generatedAt: new Date(generatedAt) });
-      const approvalRule = await evaluateApprovalRules(prisma, invoice, deps.approvalThresholdGross);
-      const approvalRequired = approvalRule !== null;
-      // KSeF's invoiceHash: SHA-256 (Base64) of the exact bytes sent — how a duplicate is recognised as ours.
-      const invoiceHash = createHash('sha256').update(xml, 'utf8').digest('base64');
-      return { valid: true, issues: checked.issues, invoice, contentHash: contentHash(invoice), xml, invoiceHash, approvalRequired, approvalRule };
+    async validateForSending(input: { registryId: string; workflowId: string; invoice: unknown; generatedAt: string }): Promise<SendingCheck> {
+      const check = await validate(input.invoice, input.generatedAt);
+      if (!check.valid) return check;
+      await stageValidatedDocument(prisma, { registryId: input.registryId, workflowId: input.workflowId, sellerNip: check.invoice.seller.nip, xml: check.xml, invoiceHash: check.invoiceHash });
+      const { invoice: _invoice, xml: _xml, ...slim } = check;
+      return slim;
     },
 
     async fetchKsefInvoiceStatus(input: { sellerNip: string; sessionRef: string; invoiceRef: string }): Promise<KsefInvoiceStatus> {
@@ -100,15 +137,8 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    async projectStatus({ registryId, projection }: { registryId: string; projection: StatusProjection }): Promise<void> {
-      // Status and its webhook deliveries (outbox) commit together; delivery is the operations sweep's job.
-      // A batch transaction: one round of statements, none of an interactive transaction's bookkeeping.
-      const [updated] = await prisma.$transaction([
-        statusProjectionUpdate(prisma, registryId, projection),
-        enqueueStatusWebhooks(prisma, registryId, statusEventKey(registryId, projection.status)),
-      ]);
-      // The API writes the row before it starts the workflow; a missing row is worth a loud retry.
-      if (updated.count === 0) throw new Error(`KSEFOPS_REGISTRY_ROW_MISSING: invoice ${registryId} has no registry row to project ${projection.status} onto`);
+    async projectStatus({ registryId, projection, audit }: { registryId: string; projection: StatusProjection; audit?: AuditEntry }): Promise<void> {
+      await project(registryId, projection, audit);
     },
 
     async storeCorrectedData({ registryId, invoice, contentHash: hash }: { registryId: string; invoice: Invoice; contentHash: string }) {

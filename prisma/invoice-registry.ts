@@ -113,6 +113,11 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** The insert alone (nothing read back), for batching with the status change it records. */
+export function auditInsert(prisma: Pick<PrismaClient, 'auditEvent'>, entry: AuditEntry) {
+  return prisma.auditEvent.createMany({ data: { ...entry, details: (entry.details ?? undefined) as object | undefined } });
+}
+
 export async function appendAudit(prisma: PrismaClient, entry: AuditEntry): Promise<void> {
-  await prisma.auditEvent.create({ data: { ...entry, details: (entry.details ?? undefined) as object | undefined } });
+  await auditInsert(prisma, entry);
 }

@@ -68,7 +68,8 @@ async function maybeRecord(stack: TestStack, workflowId: string, name: string) {
     'workflow', 'show', '--workflow-id', workflowId, '--address', testEnv().address, '--output', 'json',
   ], { maxBuffer: 50 * 1024 * 1024 });
   mkdirSync(HISTORY_DIR, { recursive: true });
-  writeFileSync(path.join(HISTORY_DIR, `${name}.json`), stdout);
+  // A prefix records a new code path next to the old histories instead of over them (docs/WORKFLOW-VERSIONING.md).
+  writeFileSync(path.join(HISTORY_DIR, `${process.env.RECORD_HISTORIES_PREFIX ?? ''}${name}.json`), stdout);
 }
 
 describe('invoice lifecycle (real Temporal, PostgreSQL, KSeF simulator)', () => {
