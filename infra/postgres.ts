@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -17,6 +17,9 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, datab
   const databaseDir = path.join(dataDir, 'postgres');
   mkdirSync(dataDir, { recursive: true });
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // As root the server runs as the `postgres` OS user, which must be able to reach its data directory
+  // through ours: a private one (mkdtemp makes them 0700) is opened for traversal only, not for reading.
+  if (isRoot) chmodSync(dataDir, statSync(dataDir).mode | 0o111);
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
