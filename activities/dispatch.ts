@@ -365,7 +365,7 @@ async function forEachConcurrently<T>(items: T[], limit: number, work: (item: T)
 async function markOutcomesDelivered(prisma: PrismaClient, rows: Array<{ registryId: string; finalCode: number; invoiceRef: string }>): Promise<void> {
   await prisma.$executeRaw`
     UPDATE ksef_documents AS d
-    SET "finalCode" = o.code, "invoiceRef" = o.ref, "outcomeDeliveredAt" = now()
+    SET "finalCode" = o.code, "invoiceRef" = o.ref, "outcomeDeliveredAt" = (now() AT TIME ZONE 'UTC')
     FROM unnest(${rows.map((r) => r.registryId)}::uuid[], ${rows.map((r) => r.finalCode)}::int[], ${rows.map((r) => r.invoiceRef)}::text[]) AS o(id, code, ref)
     WHERE d."registryId" = o.id`;
 }

@@ -4,14 +4,15 @@ import { contentHash } from '../domain/identity';
 import type { Invoice } from '../domain/invoice';
 import type { StatusProjection } from '../domain/lifecycle';
 import { buildFa3Xml } from '../fa3/build';
+import { warsawDateOf } from '../domain/business-days';
 import { validateInvoiceInput, type CounterpartyLookup, type ValidationIssue, type VatDictionary } from '../domain/validation';
 import type { PrismaClient } from '../prisma/client';
-import { appendAudit, auditInsert, recordCorrectedData, statusProjectionUpdate, type AuditEntry } from '../prisma/invoice-registry';
+import { appendAudit, auditAlongside, projectStatusWith, recordCorrectedData, type AuditEntry } from '../prisma/invoice-registry';
 import { isFinalInvoiceStatus } from '../ksef-client';
 import { KsefContexts, toActivityFailure } from './ksef-sessions';
 import { createDispatchActivities, stageValidatedDocument, type DispatchDeps } from './dispatch';
 import { createAlerting, type AlertRequest, type Alerting } from './alerts';
-import { enqueueStatusWebhooks, statusEventKey } from './webhooks/outbox';
+import { statusEventKey, statusWebhooksAlongside } from './webhooks/outbox';
 import { evaluateApprovalRules, type ApprovalRuleMatch } from './approval-rules';
 
 export interface ActivityDeps {
@@ -52,18 +53,14 @@ export function createActivities(deps: ActivityDeps) {
   const alerting = deps.alerting ?? createAlerting({ prisma, logger });
 
   /**
-   * The registry row follows the workflow: status and its webhook deliveries (outbox), and the audit
-   * row of the step when there is one, commit together. A batch transaction: one round of statements,
-   * none of an interactive transaction's bookkeeping. Nothing is read back.
+   * The registry row follows the workflow: status, its webhook deliveries (outbox) and the audit row
+   * of the step when there is one, in one statement (one round trip, atomic). Nothing is read back.
    */
   const project = async (registryId: string, projection: StatusProjection, audit?: AuditEntry) => {
-    const [updated] = await prisma.$transaction([
-      statusProjectionUpdate(prisma, registryId, projection),
-      enqueueStatusWebhooks(prisma, registryId, statusEventKey(registryId, projection.status)),
-      ...(audit ? [auditInsert(prisma, audit)] : []),
-    ]);
+    const alongside = [statusWebhooksAlongside(statusEventKey(registryId, projection.status)), ...(audit ? [auditAlongside(audit)] : [])];
+    const updated = await projectStatusWith(prisma, registryId, projection, alongside);
     // The API writes the row before it starts the workflow; a missing row is worth a loud retry.
-    if (updated.count === 0) throw new Error(`KSEFOPS_REGISTRY_ROW_MISSING: invoice ${registryId} has no registry row to project ${projection.status} onto`);
+    if (updated === 0) throw new Error(`KSEFOPS_REGISTRY_ROW_MISSING: invoice ${registryId} has no registry row to project ${projection.status} onto`);
   };
 
   /**
@@ -71,7 +68,8 @@ export function createActivities(deps: ActivityDeps) {
    * Also renders the XML that will be sent, so what was validated is exactly what goes to KSeF.
    */
   const validate = async (raw: unknown, generatedAt: string): Promise<ValidationOutcome> => {
-    const today = warsawDate(new Date());
+    // "Issue date in the future" is judged on the Polish calendar.
+    const today = warsawDateOf(new Date());
     const checked = await validateInvoiceInput(raw, {
       today,
       vatDictionary: deps.vatDictionary,
@@ -165,12 +163,6 @@ export function createActivities(deps: ActivityDeps) {
 
 export type LifecycleActivities = ReturnType<typeof createActivities>;
 
-/** The calendar date in Poland: "issue date in the future" is judged on the Polish calendar. */
-function warsawDate(now: Date): string {
-  return WARSAW_DATE.format(now);
-}
-// Built once: constructing an Intl formatter costs more than a whole validation (CPU profile of the bench).
-const WARSAW_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** A worker without dispatch wiring cannot send; say so loudly instead of failing obscurely. */
 function missingDispatch(): ReturnType<typeof createDispatchActivities> {

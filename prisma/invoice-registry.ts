@@ -2,7 +2,7 @@ import type { Invoice } from '../domain/invoice';
 import type { StatusProjection } from '../domain/lifecycle';
 import { fromGrosze, toGrosze } from '../domain/money';
 import { grossTotal } from '../domain/totals';
-import type { PrismaClient } from './client';
+import { Prisma, type PrismaClient } from './client';
 
 /** Maps the invoice model onto the registry table; the only code that writes invoice rows. */
 
@@ -75,29 +75,49 @@ export async function recordCorrectedData(prisma: PrismaClient, id: string, invo
   });
 }
 
+/** Columns of the updated registry row that the statements riding with a projection may read. */
+export const PROJECTED_ROW = 'projected';
+
 /**
- * The registry row update for a status projection, not yet run: callers put it in a batch
- * transaction with what must commit together (webhook outbox). Nothing is read back — returning
- * the row would parse its JSON payload for nothing on the hottest path.
+ * A status projection as one statement: the registry row takes the workflow's status, and every
+ * `alongside` part (data-modifying CTE bodies reading the updated row from `projected`: webhook
+ * outbox, the step's audit row) is written by the same statement — atomic without a transaction's
+ * BEGIN/COMMIT round trips, and nothing read back but a count. Fields left undefined keep their value.
+ * Returns how many registry rows were updated (0: no such row).
  */
-export function statusProjectionUpdate(prisma: Pick<PrismaClient, 'invoice'>, id: string, p: StatusProjection) {
-  return prisma.invoice.updateMany({
-    where: { id },
-    data: {
-      status: p.status,
-      step: p.step,
-      nextAction: p.nextAction,
-      attempts: p.attempts,
-      rejectionCode: p.rejectionCode,
-      rejectionReason: p.rejectionReason,
-      ksefNumber: p.ksefNumber,
-      ksefSessionRef: p.ksefSessionRef,
-      ksefInvoiceRef: p.ksefInvoiceRef,
-      invoiceHash: p.invoiceHash,
-      sentAt: p.sentAt === undefined ? undefined : p.sentAt === null ? null : new Date(p.sentAt),
-      acceptedAt: p.acceptedAt === undefined ? undefined : p.acceptedAt === null ? null : new Date(p.acceptedAt),
-    },
-  });
+export async function projectStatusWith(prisma: Pick<PrismaClient, '$queryRaw'>, id: string, p: StatusProjection, alongside: Prisma.Sql[]): Promise<number> {
+  // Registry timestamps are UTC wall-clock (Prisma's DateTime over timestamp(3)), whatever the session's zone.
+  const utc = (iso: string | null) => (iso === null ? Prisma.sql`NULL` : Prisma.sql`(${iso}::timestamptz AT TIME ZONE 'UTC')`);
+  const sets: Prisma.Sql[] = [Prisma.sql`status = ${p.status}::"InvoiceStatus"`, Prisma.sql`step = ${p.step}`, Prisma.sql`"updatedAt" = (now() AT TIME ZONE 'UTC')`];
+  const optional: Array<[string, string | number | null | undefined]> = [
+    ['nextAction', p.nextAction],
+    ['attempts', p.attempts],
+    ['rejectionCode', p.rejectionCode],
+    ['rejectionReason', p.rejectionReason],
+    ['ksefNumber', p.ksefNumber],
+    ['ksefSessionRef', p.ksefSessionRef],
+    ['ksefInvoiceRef', p.ksefInvoiceRef],
+    ['invoiceHash', p.invoiceHash],
+  ];
+  for (const [column, value] of optional) if (value !== undefined) sets.push(Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}`);
+  if (p.sentAt !== undefined) sets.push(Prisma.sql`"sentAt" = ${utc(p.sentAt)}`);
+  if (p.acceptedAt !== undefined) sets.push(Prisma.sql`"acceptedAt" = ${utc(p.acceptedAt)}`);
+  const parts = alongside.map((body, i) => Prisma.sql`, ${Prisma.raw(`alongside_${i}`)} AS (${body})`);
+  const [{ updated }] = await prisma.$queryRaw<Array<{ updated: number }>>`
+    WITH ${Prisma.raw(PROJECTED_ROW)} AS (
+      UPDATE invoices SET ${Prisma.join(sets, ', ')} WHERE id = ${id}::uuid
+      RETURNING id, "invoiceNumber", "sourceSystem", "sellerNip", status, step, "ksefNumber", "rejectionReason", "rejectionCode", "nextAction"
+    )${Prisma.join(parts, '')}
+    SELECT count(*)::int AS updated FROM ${Prisma.raw(PROJECTED_ROW)}`;
+  return updated;
+}
+
+/** The step's audit row, written by the projection statement only when the registry row was updated. */
+export function auditAlongside(entry: AuditEntry): Prisma.Sql {
+  const details = entry.details === undefined ? null : JSON.stringify(entry.details);
+  return Prisma.sql`
+    INSERT INTO audit_events (actor, action, "targetType", "targetId", result, details)
+    SELECT ${entry.actor}, ${entry.action}, ${entry.targetType}, ${entry.targetId}, ${entry.result}, ${details}::jsonb FROM ${Prisma.raw(PROJECTED_ROW)}`;
 }
 
 export function findInvoiceById(prisma: PrismaClient, id: string) {
@@ -113,11 +133,7 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** The insert alone (nothing read back), for batching with the status change it records. */
-export function auditInsert(prisma: Pick<PrismaClient, 'auditEvent'>, entry: AuditEntry) {
-  return prisma.auditEvent.createMany({ data: { ...entry, details: (entry.details ?? undefined) as object | undefined } });
-}
-
 export async function appendAudit(prisma: PrismaClient, entry: AuditEntry): Promise<void> {
-  await auditInsert(prisma, entry);
+  // createMany: the insert alone, no row read back.
+  await prisma.auditEvent.createMany({ data: { ...entry, details: (entry.details ?? undefined) as object | undefined } });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import type { Prisma } from '../../prisma/client';
+import { Prisma } from '../../prisma/client';
+import { PROJECTED_ROW } from '../../prisma/invoice-registry';
 
 /** What a source system receives on every status change of its invoice. */
 export interface StatusEventPayload {
@@ -22,15 +23,15 @@ export interface StatusEventPayload {
 }
 
 /**
- * Outbox: called inside the transaction that writes the status, so a delivery exists exactly when the
- * status change does. `eventKey` identifies the change (the activity execution), so a retried
- * activity enqueues nothing twice. One statement: most invoices have no subscriber, and every
- * status change of every invoice passes here. Delivery happens elsewhere; a slow receiver never holds
- * the invoice.
+ * Outbox: part of the statement that writes the status (`projectStatusWith`), so a delivery exists
+ * exactly when the status change does. `eventKey` identifies the change (the activity execution), so
+ * a retried activity enqueues nothing twice. Most invoices have no subscriber, and every status
+ * change of every invoice passes here. Delivery happens elsewhere; a slow receiver never holds the
+ * invoice. Reads the row as updated (the statement's `projected` part), never the one before.
  */
-export function enqueueStatusWebhooks(tx: Pick<Prisma.TransactionClient, '$executeRaw'>, registryId: string, eventKey: string) {
+export function statusWebhooksAlongside(eventKey: string): Prisma.Sql {
   const occurredAt = new Date().toISOString();
-  return tx.$executeRaw`
+  return Prisma.sql`
     INSERT INTO webhook_deliveries (id, "subscriptionId", "eventKey", "registryId", status, payload)
     SELECT d.id, s.id, ${eventKey}, i.id, i.status::text,
       jsonb_build_object(
@@ -41,10 +42,9 @@ export function enqueueStatusWebhooks(tx: Pick<Prisma.TransactionClient, '$execu
           'id', i.id, 'invoiceNumber', i."invoiceNumber", 'sourceSystem', i."sourceSystem", 'sellerNip', i."sellerNip",
           'status', i.status::text, 'step', i.step, 'ksefNumber', i."ksefNumber", 'reason', i."rejectionReason",
           'rejectionCode', i."rejectionCode", 'nextAction', i."nextAction"))
-    FROM invoices i
+    FROM ${Prisma.raw(PROJECTED_ROW)} i
     JOIN webhook_subscriptions s ON s."sourceSystem" = i."sourceSystem" AND s.active
     CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id) d
-    WHERE i.id = ${registryId}::uuid
     ON CONFLICT ("subscriptionId", "eventKey") DO NOTHING`;
 }
 

@@ -8,6 +8,7 @@ import type { PrismaClient } from '../../prisma/client';
 import type { InvoiceService } from '../invoice-service';
 import { actorOf } from '../actor';
 import { ProblemError } from '../problem';
+import { warsawDateOf } from '../../domain/business-days';
 
 export interface InvoiceRoutesDeps {
   prisma: PrismaClient;
@@ -18,9 +19,6 @@ export interface InvoiceRoutesDeps {
 }
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/*+xml'];
-/** "Today" for date rules is the Polish calendar day; built once, constructing one costs more than a request's rules. */
-const WARSAW_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' });
-
 
 export function invoiceRoutes(deps: InvoiceRoutesDeps): Router {
   const router = Router();
@@ -62,7 +60,8 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps): Router {
  * checked against the XSD here too, in readXmlSubmission).
  */
 async function validateSubmission(body: unknown, validation: InvoiceRoutesDeps['validation']): Promise<Invoice> {
-  const today = WARSAW_DATE.format(new Date());
+  // "Today" for date rules is the Polish calendar day.
+  const today = warsawDateOf(new Date());
   const checked = await validateInvoiceInput(body, { ...validation, today, xsd: false });
   const errors = checked.issues.filter((i) => i.severity === 'error');
   if (errors.length === 0 && checked.invoice) return checked.invoice;

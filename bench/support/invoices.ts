@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InvoiceInput } from '../../domain/invoice';
 import { nipWithChecksum } from '../../domain/nip';
+import { warsawDateOf } from '../../domain/business-days';
 import { ROOT } from './infra';
 
 const EXAMPLE = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'invoice.json'), 'utf8')) as InvoiceInput;
 
 /** Today in Warsaw: KSeF rejects an issue date after the day of receipt. */
 function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(new Date());
+  return warsawDateOf(new Date());
 }
 
 /** The README's example invoice for `sellerNip`, numbered `<prefix><i>`. */

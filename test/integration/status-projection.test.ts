@@ -1,0 +1,76 @@
+/**
+ * The registry projection is one SQL statement (status + webhook outbox + audit row): what it writes,
+ * what it leaves alone, and that its timestamps are UTC like the rest of the registry even when the
+ * database session runs in Polish time.
+ */
+import pg from 'pg';
+import { createPrismaClient, type PrismaClient } from '../../prisma/client';
+import { auditAlongside, projectStatusWith, recordSubmission } from '../../prisma/invoice-registry';
+import { statusWebhooksAlongside } from '../../activities/webhooks/outbox';
+import { InvoiceSchema } from '../../domain/invoice';
+import { sampleInvoice } from '../support/invoices';
+import { freshDatabase } from '../support/fresh-database';
+import { randomUUID } from 'node:crypto';
+
+let db: { url: string; drop(): Promise<void> };
+let prisma: PrismaClient;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  // Every new session of this database runs in Europe/Warsaw: a projection must not store local time.
+  const admin = new pg.Client({ connectionString: db.url });
+  await admin.connect();
+  await admin.query(`ALTER DATABASE "${new URL(db.url).pathname.slice(1)}" SET timezone = 'Europe/Warsaw'`);
+  await admin.end();
+  prisma = createPrismaClient(db.url, 2);
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await db?.drop();
+});
+
+async function submitted() {
+  const invoice = InvoiceSchema.parse(sampleInvoice());
+  const id = randomUUID();
+  await recordSubmission(prisma, { id, workflowId: `wf-${id}`, invoice, contentHash: 'h', receivedAt: new Date() });
+  return { id, invoice };
+}
+
+it('writes status, UTC timestamps, the webhook delivery and the audit row in one statement', async () => {
+  const { id, invoice } = await submitted();
+  await prisma.webhookSubscription.create({ data: { sourceSystem: invoice.sourceSystem, url: 'http://127.0.0.1:9/hook', secret: 's', active: true, createdBy: 'test' } });
+  const sentAt = '2026-07-01T10:00:00.000Z'; // summer: Warsaw is UTC+2, so local time would be off by 2 h
+  const before = Date.now();
+  const updated = await projectStatusWith(
+    prisma,
+    id,
+    { status: 'SENT', step: 'confirm', nextAction: null, attempts: 1, ksefSessionRef: 'S-1', ksefInvoiceRef: 'I-1', sentAt },
+    [statusWebhooksAlongside(`key-${id}`), auditAlongside({ actor: 'system', action: 'invoice.send', targetType: 'invoice', targetId: id, result: 'sent', details: { mode: 'ONLINE' } })],
+  );
+  expect(updated).toBe(1);
+  const row = await prisma.invoice.findUniqueOrThrow({ where: { id } });
+  expect(row).toMatchObject({ status: 'SENT', step: 'confirm', attempts: 1, ksefSessionRef: 'S-1', ksefInvoiceRef: 'I-1', nextAction: null });
+  expect(row.sentAt?.toISOString()).toBe(sentAt);
+  expect(row.acceptedAt).toBeNull(); // not given: left alone
+  expect(Math.abs(row.updatedAt.getTime() - before)).toBeLessThan(60_000);
+  const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { registryId: id } });
+  expect(delivery.status).toBe('SENT');
+  expect(delivery.payload).toMatchObject({ event: 'invoice.status', deliveryId: delivery.id, invoice: { id, status: 'SENT', step: 'confirm' } });
+  const audit = await prisma.auditEvent.findFirstOrThrow({ where: { targetId: id } });
+  expect(audit).toMatchObject({ action: 'invoice.send', result: 'sent', details: { mode: 'ONLINE' } });
+
+  // The same event again (a retried activity): no second delivery.
+  await projectStatusWith(prisma, id, { status: 'SENT', step: 'confirm' }, [statusWebhooksAlongside(`key-${id}`)]);
+  expect(await prisma.webhookDelivery.count({ where: { registryId: id } })).toBe(1);
+  // Fields left undefined keep their values.
+  expect((await prisma.invoice.findUniqueOrThrow({ where: { id } })).ksefSessionRef).toBe('S-1');
+});
+
+it('writes nothing alongside when the registry row does not exist', async () => {
+  const missing = randomUUID();
+  const updated = await projectStatusWith(prisma, missing, { status: 'ACCEPTED', step: 'closed' }, [
+    auditAlongside({ actor: 'system', action: 'invoice.close', targetType: 'invoice', targetId: missing, result: 'ACCEPTED' }),
+  ]);
+  expect(updated).toBe(0);
+  expect(await prisma.auditEvent.count({ where: { targetId: missing } })).toBe(0);
+});
