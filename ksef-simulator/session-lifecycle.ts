@@ -35,7 +35,9 @@ export function newInvoiceRecord(
 /** Closed sessions (online 170, batch 150) become final once every invoice is final; then the collective UPO appears. */
 export function finalizeSessionsIfSettled(ctx: SimulatorContext): void {
   for (const session of ctx.state.sessions.values()) {
-    const closing = (session.kind === 'Online' && session.status.code === 170) || (session.kind === 'Batch' && session.status.code === 150);
+    // A batch session closed a moment ago has no invoices yet (its package is unpacked on a timer):
+    // judging it now would cancel it as empty (440) while another session of the context settles.
+    const closing = (session.kind === 'Online' && session.status.code === 170) || (session.kind === 'Batch' && session.status.code === 150 && session.batch?.unpacked === true);
     if (!closing) continue;
     const invoices = sessionInvoices(ctx, session);
     if (!invoices.every(isFinalInvoice)) continue;
@@ -125,6 +127,7 @@ export function processClosedBatch(ctx: SimulatorContext, session: Session): voi
       session.invoiceReferences.push(invoice.referenceNumber);
       ctx.processor.enqueue(invoice);
     }
+    batch.unpacked = true;
     if (entries.length === 0) finalizeSessionsIfSettled(ctx);
   }, 0);
 }

@@ -40,6 +40,8 @@ export interface BatchUpload {
   uploadedParts: Map<number, Buffer>;
   uploadDeadline: Date;
   offlineMode: boolean;
+  /** Set once the closed package has been unpacked and its invoices queued; until then it is not empty, just not read yet. */
+  unpacked?: boolean;
 }
 
 export interface UpoPage {

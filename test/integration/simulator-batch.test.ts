@@ -3,6 +3,7 @@ import { http, startSimulator, type StartedSimulator } from './simulator-support
 import { openBatch, uploadAndClose, uploadParts } from './simulator-support/batch';
 import { basicInvoice, randomNip } from './simulator-support/fixtures';
 import { expectConforms } from './simulator-support/openapi';
+import { finalizeSessionsIfSettled } from '../../ksef-simulator/session-lifecycle';
 
 describe('KSeF simulator: batch session', () => {
   let sim: StartedSimulator;
@@ -56,6 +57,33 @@ describe('KSeF simulator: batch session', () => {
     });
     expect(page2.body.invoices).toHaveLength(6);
     expect(page2.body.continuationToken).toBeNull();
+  });
+
+  it('a batch closed while another session of the context settles is processed, not cancelled as empty', async () => {
+    // Found by the bench (several sellers): an online session's last invoice settled between a batch
+    // session's close and the unpacking of its package, and the batch was judged empty (440). The real
+    // simulator runs here; only the order of its two timers is forced to that case.
+    const ctx = sim.simulator.context;
+    const schedule = ctx.schedule.bind(ctx);
+    ctx.schedule = (run, delayMs) =>
+      schedule(
+        delayMs === 0
+          ? () => {
+              finalizeSessionsIfSettled(ctx);
+              run();
+            }
+          : run,
+        delayMs,
+      );
+    try {
+      const batch = await openBatch(sim.client, zipOf(3, 'FV/RACE'), 1);
+      await uploadAndClose(sim.client, batch);
+      const done = await sim.client.waitForSession(batch.referenceNumber);
+      expect(done.status.code).toBe(200);
+      expect(done.successfulInvoiceCount).toBe(3);
+    } finally {
+      ctx.schedule = schedule;
+    }
   });
 
   it('a batch re-sending the same invoices yields 440 for each (nothing accepted twice)', async () => {
