@@ -8,7 +8,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
-import { KsefError, isFinalInvoiceStatus, type SessionInvoiceStatusResponse } from '../ksef-client';
+import { KsefError, isFinalInvoiceStatus, isFinalSessionStatus, type SessionInvoiceStatusResponse } from '../ksef-client';
 import type { Logger } from '../config/logger';
 import type { PrismaClient } from '../prisma/client';
 import {
@@ -40,6 +40,8 @@ export type ProjectStatus = (registryId: string, projection: StatusProjection) =
 
 /** The document staged by validation is gone or differs from what this attempt validated. */
 export const STAGED_DOCUMENT_MISSING = 'KSEFOPS_STAGED_DOCUMENT_MISSING';
+/** KSeF closed a session without a status for the invoice (the batch failed as a whole). */
+export const SESSION_FAILED = 'KSEF_SESSION_FAILED';
 
 export interface EnqueueRequest {
   registryId: string;
@@ -125,6 +127,22 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
         await signalInvoice(doc.workflowId, ksefOutcomeSignal, failureOutcome(doc.dispatchId, 'KSEF_UNAVAILABLE', `KSeF did not take the invoice after ${failures} attempts (last: ${reason})`));
       }
     }
+  };
+
+  /**
+   * KSeF closed the session and has said all it will: an invoice of ours it never reported on (a batch
+   * session failed as a whole — package not decryptable, too many invoices, cancelled as empty) will
+   * not get a status. Its workflow hears why and goes to triage instead of waiting forever.
+   */
+  const failUnreported = async (sessionRef: string, session: { code: number; description: string; details?: string[] | null }) => {
+    const left = await prisma.ksefDocument.findMany({ where: { sessionRef, outcomeDeliveredAt: null }, select: { registryId: true, workflowId: true, dispatchId: true } });
+    if (left.length === 0) return 0;
+    const why = [session.description, ...(session.details ?? [])].filter(Boolean).join(': ');
+    const reason = `KSeF closed session ${sessionRef} with status ${session.code} (${why}) without a status for this invoice; it was not accepted — send it again (force retry) once the cause is clear`;
+    deps.logger.warn({ sessionRef, sessionCode: session.code, invoices: left.length, errorCode: SESSION_FAILED }, 'session closed without a status for some invoices');
+    await forEachConcurrently(left, SIGNAL_CONCURRENCY, (doc) => signalInvoice(doc.workflowId, ksefOutcomeSignal, failureOutcome(doc.dispatchId, SESSION_FAILED, reason)));
+    await prisma.ksefDocument.updateMany({ where: { registryId: { in: left.map((d) => d.registryId) } }, data: { finalCode: session.code, outcomeDeliveredAt: new Date() } });
+    return left.length;
   };
 
   return {
@@ -316,7 +334,8 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
       try {
         const status = await client.getSessionStatus(sessionRef);
         const finished = (status.successfulInvoiceCount ?? 0) + (status.failedInvoiceCount ?? 0);
-        if (finished <= knownFinished) return { requests, finished, delivered: 0, transientError: null as string | null };
+        const sessionClosed = isFinalSessionStatus(status.status.code);
+        if (finished <= knownFinished && !sessionClosed) return { requests, finished, delivered: 0, transientError: null as string | null };
         const waiting = await prisma.ksefDocument.findMany({
           where: { sessionRef, outcomeDeliveredAt: null },
           select: { registryId: true, workflowId: true, dispatchId: true, invoiceRef: true },
@@ -325,7 +344,8 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
         const byFile = new Map(waiting.map((d) => [`${d.registryId}.xml`, d]));
         let delivered = 0;
         let continuationToken: string | undefined;
-        do {
+        // A session that failed as a whole lists nothing: no page to read.
+        if (finished > 0) do {
           requests.sessionInvoices = (requests.sessionInvoices ?? 0) + 1;
           const page = await client.listSessionInvoices(sessionRef, { pageSize: 1000, continuationToken });
           const outcomes = page.invoices.flatMap((entry) => {
@@ -341,6 +361,7 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
           continuationToken = page.continuationToken ?? undefined;
           Context.current().heartbeat(delivered);
         } while (continuationToken);
+        if (sessionClosed) delivered += await failUnreported(sessionRef, status.status);
         return { requests, finished, delivered, transientError: null as string | null };
       } catch (error) {
         if (!(error instanceof KsefError)) throw error;

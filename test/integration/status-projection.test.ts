@@ -1,7 +1,7 @@
 /**
  * The registry projection is one SQL statement (status + webhook outbox + audit row): what it writes,
  * what it leaves alone, and that its timestamps are UTC like the rest of the registry even when the
- * database session runs in Polish time.
+ * database session runs in Polish time. And the staged FA(3) document: queued by hash only.
  */
 import pg from 'pg';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client';
@@ -11,6 +11,12 @@ import { InvoiceSchema } from '../../domain/invoice';
 import { sampleInvoice } from '../support/invoices';
 import { freshDatabase } from '../support/fresh-database';
 import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { Client } from '@temporalio/client';
+import { createDispatchActivities, STAGED_DOCUMENT_MISSING, stageValidatedDocument } from '../../activities/dispatch';
+import { loadConfig } from '../../config';
+import { createLogger } from '../../config/logger';
+import { KsefContexts } from '../../activities/ksef-sessions';
 
 let db: { url: string; drop(): Promise<void> };
 let prisma: PrismaClient;
@@ -73,4 +79,30 @@ it('writes nothing alongside when the registry row does not exist', async () => 
   ]);
   expect(updated).toBe(0);
   expect(await prisma.auditEvent.count({ where: { targetId: missing } })).toBe(0);
+});
+
+it('queues only the document validation staged for this attempt, and says so with a code when it is not there', async () => {
+  const { id, invoice } = await submitted();
+  const config = loadConfig();
+  const logger = createLogger('test', 'silent');
+  // The refusal happens before any Temporal call; the client is real but never connects.
+  const dispatch = createDispatchActivities({
+    prisma,
+    temporal: new Client(),
+    taskQueue: 'unused',
+    ksef: new KsefContexts({ baseUrl: 'http://127.0.0.1:9', tokens: {} }, logger),
+    logger,
+    dispatcher: config.dispatcher,
+    project: async () => undefined,
+  });
+  const request = { registryId: id, workflowId: `wf-${id}`, sellerNip: invoice.seller.nip, dispatchId: `${id}:1`, invoiceHash: 'hash-A' };
+  const refusal = await dispatch.enqueueForKsef(request).catch((e) => e);
+  expect(refusal).toBeInstanceOf(ApplicationFailure);
+  expect(refusal).toMatchObject({ type: STAGED_DOCUMENT_MISSING, nonRetryable: true });
+
+  // Staged with another hash (a newer validation): still refused, nothing queued.
+  await stageValidatedDocument(prisma, { registryId: id, workflowId: `wf-${id}`, sellerNip: invoice.seller.nip, xml: '<Faktura/>', invoiceHash: 'hash-B' });
+  expect(await dispatch.enqueueForKsef(request).catch((e) => e)).toMatchObject({ type: STAGED_DOCUMENT_MISSING });
+  const doc = await prisma.ksefDocument.findUniqueOrThrow({ where: { registryId: id } });
+  expect(doc).toMatchObject({ invoiceHash: 'hash-B', queuedAt: null, batchOnly: false });
 });

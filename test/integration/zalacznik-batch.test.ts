@@ -54,6 +54,32 @@ async function acceptedThroughBatch(id: string) {
 }
 
 describe('invoices with an FA(3) Zalacznik', () => {
+  it('a batch session KSeF fails as a whole sends its invoice to triage with the reason; a force retry sends it again', async () => {
+    // Every package is "too large" for a moment: KSeF closes the session with 420 and lists no invoice.
+    // Before, the dispatcher polled that session forever and the invoice stayed SENT (found by the bench).
+    const options = stack.simulator.context.options as { maxInvoicesPerSession: number };
+    const limit = options.maxInvoicesPerSession;
+    options.maxInvoicesPerSession = 0;
+    let id = '';
+    try {
+      const submit = await stack.api('/api/v1/invoices', { body: sampleInvoice({ attachment: ATTACHMENT } as never) });
+      expect(submit.status).toBe(202);
+      id = submit.body.id;
+      const triage = await eventually(async () => {
+        const res = await stack.api(`/api/v1/invoices/${id}`);
+        return res.body.status === 'NEEDS_FIX' ? res.body : undefined;
+      }, 60_000);
+      expect(triage.rejectionCode).toBe('KSEF_SESSION_FAILED');
+      expect(triage.rejectionReason).toContain('status 420');
+    } finally {
+      options.maxInvoicesPerSession = limit;
+    }
+    const retry = await stack.api(`/api/v1/invoices/${id}/actions/force-retry`, { method: 'POST', body: { note: 'KSeF takes the package again' } });
+    expect(retry.status).toBe(200);
+    const { done } = await acceptedThroughBatch(id);
+    expect(done.attempts).toBe(2);
+  });
+
   it('a JSON submission with an attachment block goes to KSeF in a batch session and is ACCEPTED', async () => {
     const invoice = sampleInvoice({ attachment: ATTACHMENT } as never);
     const submit = await stack.api('/api/v1/invoices', { body: invoice });
