@@ -36,20 +36,31 @@ export async function startBenchInfra(say: (line: string) => void): Promise<Benc
   say(`Temporal dev server ${temporal.address}`);
 
   let embedded: RunningPostgres | undefined;
-  let databaseUrl: string;
+  let databaseUrl = '';
   let serverUrl: string;
-  if (process.env.DATABASE_URL) {
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/ksefops_bench_${Date.now()}_${process.pid}`;
-    databaseUrl = url.toString();
-    serverUrl = process.env.DATABASE_URL;
-    await ensureDatabase(databaseUrl);
-  } else {
-    embedded = await startEmbeddedPostgres(workDir, await freePort(), 'ksefops_bench');
-    databaseUrl = embedded.url;
-    serverUrl = embedded.url.replace(/\/[^/]*$/, '/postgres');
+  // A failure past this point must not leave the dev server (or embedded PostgreSQL) running on its own.
+  const abandon = async (error: unknown): Promise<never> => {
+    await temporal.stop().catch(() => undefined);
+    if (embedded) await embedded.stop().catch(() => undefined);
+    else if (databaseUrl) await dropDatabase(databaseUrl).catch(() => undefined);
+    throw error;
+  };
+  try {
+    if (process.env.DATABASE_URL) {
+      const url = new URL(process.env.DATABASE_URL);
+      url.pathname = `/ksefops_bench_${Date.now()}_${process.pid}`;
+      databaseUrl = url.toString();
+      serverUrl = process.env.DATABASE_URL;
+      await ensureDatabase(databaseUrl);
+    } else {
+      embedded = await startEmbeddedPostgres(workDir, await freePort(), 'ksefops_bench');
+      databaseUrl = embedded.url;
+      serverUrl = embedded.url.replace(/\/[^/]*$/, '/postgres');
+    }
+    await migrateDeploy(ROOT, databaseUrl);
+  } catch (error) {
+    return abandon(error);
   }
-  await migrateDeploy(ROOT, databaseUrl);
   say(`PostgreSQL ${embedded ? 'embedded' : 'DATABASE_URL server'}, migrated`);
 
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => process.stderr.write(`${m}\n`) };
