@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { warsawDateOf } from '../domain/business-days';
 
 /**
  * KSeF identifiers end with a CRC-8 (poly 0x07, init 0, no reflection, no final XOR) of the
@@ -23,15 +24,9 @@ function crcHex(text: string): string {
 const KSEF_NUMBER_PATTERN = /^(\d{10})-(\d{8})-([0-9A-F]{12})-([0-9A-F]{2})$/;
 const REFERENCE_NUMBER_PATTERN = /^(\d{8})-([0-9A-Z]{2})-([0-9A-F]{10})-([0-9A-F]{10})-([0-9A-F]{2})$/;
 
-/** Calendar day in Poland: KSeF dates (KSeF number, automatic offline) follow the Warsaw calendar. */
-export function warsawDate(at: Date): string {
-  return WARSAW_DATE.format(at);
-}
-// Built once (a new formatter per call was the simulator's top self-time in the bench profile).
-const WARSAW_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 function compactDate(at: Date): string {
-  return warsawDate(at).replace(/-/g, '');
+  // KSeF dates (KSeF number, automatic offline) follow the Warsaw calendar.
+  return warsawDateOf(at).replace(/-/g, '');
 }
 
 export function newKsefNumber(sellerNip: string, acceptedAt: Date): string {

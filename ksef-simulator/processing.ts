@@ -2,7 +2,8 @@ import { isValidNip } from '../domain/nip';
 import { validateFa3XmlBatch, type XsdResult } from '../fa3/xsd';
 import type { SimulatorContext } from './context';
 import { CORRECTION_KINDS, checkInvoiceFile, extractInvoiceFacts, INVOICE_TYPE_BY_KIND, type InvoiceFacts } from './invoice-facts';
-import { newKsefNumber, warsawDate } from './numbering';
+import { warsawDateOf } from '../domain/business-days';
+import { newKsefNumber } from './numbering';
 import { finalizeSessionsIfSettled } from './session-lifecycle';
 import { invoiceStatus, type InvoiceRecord, type StatusInfo } from './state';
 
@@ -134,7 +135,7 @@ export class InvoiceProcessor {
         if (nip !== null && !isValidNip(nip)) problems.push(`Nieprawidłowy numer NIP ${nip} w ${subject} (suma kontrolna).`);
       }
     }
-    if (facts.issueDate > warsawDate(invoice.invoicingDate)) {
+    if (facts.issueDate > warsawDateOf(invoice.invoicingDate)) {
       problems.push(`Data wystawienia faktury (P_1 = ${facts.issueDate}) jest późniejsza niż data przyjęcia faktury do systemu.`);
     }
     if (options.requireCorrectedInvoiceInLedger && CORRECTION_KINDS.has(facts.invoiceType)) {
@@ -152,7 +153,7 @@ export class InvoiceProcessor {
     invoice.acquisitionDate = now;
     invoice.permanentStorageDate = now;
     // automatic offline (facts §9): issued on an earlier calendar day than it reached KSeF
-    invoice.invoicingMode = invoice.offlineMode || facts.issueDate < warsawDate(invoice.invoicingDate) ? 'Offline' : 'Online';
+    invoice.invoicingMode = invoice.offlineMode || facts.issueDate < warsawDateOf(invoice.invoicingDate) ? 'Offline' : 'Online';
     state.byKsefNumber.set(invoice.ksefNumber, invoice);
     state.byDuplicateKey.set(duplicateKey, invoice);
     state.ledger.push({

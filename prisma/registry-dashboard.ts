@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from './client';
+import { warsawDateOf } from '../domain/business-days';
 
 /**
  * Process-health figures for finance, computed in SQL from the registry and the audit log the
@@ -137,16 +138,12 @@ function rate(rejected: number, accepted: number): number | null {
   return rejected + accepted === 0 ? null : Math.round((rejected / (rejected + accepted)) * 10_000) / 10_000;
 }
 
-function warsawDay(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(d);
-}
-
 // Days without events still appear (as zeros), so a trend chart has no misleading gaps.
 function fillDays(req: DashboardRequest, rows: Array<{ day: Date; submitted: bigint; accepted: bigint; rejected: bigint }>): DashboardData['daily'] {
   const byDay = new Map(rows.map((r) => [r.day.toISOString().slice(0, 10), r]));
   const out: DashboardData['daily'] = [];
-  const last = warsawDay(new Date(req.to.getTime() - 1));
-  for (let day = warsawDay(req.from); day <= last; day = new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) {
+  const last = warsawDateOf(new Date(req.to.getTime() - 1));
+  for (let day = warsawDateOf(req.from); day <= last; day = new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) {
     const r = byDay.get(day);
     const accepted = num(r?.accepted);
     const rejected = num(r?.rejected);

@@ -451,7 +451,8 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     upsertSearchAttributes({ KsefStatus: ['RECEIVED'] });
     await local.recordAudit(received);
   }
-  let receivedRecorded = !lean;
+  // Lean runs write the receipt with the first projection below.
+  let unrecordedReceipt: AuditEntry | null = lean ? received : null;
   let approved = false;
   let offline: OfflineState | null = null;
   // Read through a function: goOffline() sets it, which TypeScript's narrowing cannot see.
@@ -466,9 +467,9 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       await local.projectStatus({
         registryId: input.registryId,
         projection: enter('VALIDATING', 'validate', { nextAction: null }, false),
-        ...(receivedRecorded ? {} : { audit: received }),
+        ...(unrecordedReceipt ? { audit: unrecordedReceipt } : {}),
       });
-      receivedRecorded = true;
+      unrecordedReceipt = null;
     } else {
       await moveTo('VALIDATING', 'validate', { nextAction: null });
     }
