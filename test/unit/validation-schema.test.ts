@@ -179,4 +179,10 @@ describe('RULES catalogue', () => {
     for (const code of RULE_CODES) expect(readme).toContain(`| \`${code}\` | ${RULES[code].severity} |`);
     for (const code of RULE_CODES) expect(readme).toContain(RULES[code].en);
   });
+
+  it('the README table lists exactly the catalogued codes: none missing, none stale, none twice', () => {
+    const readme = readFileSync(path.resolve(__dirname, '..', '..', 'domain', 'validation', 'README.md'), 'utf8');
+    const documented = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    expect([...documented].sort()).toEqual([...RULE_CODES].sort());
+  });
 });
