@@ -13,7 +13,7 @@ import { loadConfig } from '../../config';
 import { DISPATCHER_WORKFLOW_PREFIX, wakeDispatcherSignal } from '../../workflows/contracts';
 import type { BenchInfra } from '../support/infra';
 import { benchInvoice, sellerNips } from '../support/invoices';
-import { cpuSeconds, loadAverage, selfCpuSeconds } from '../support/processes';
+import { cpuSeconds, loadAverage } from '../support/processes';
 import { progress, say } from '../support/progress';
 import { served429, startProduct } from '../support/product';
 
@@ -30,7 +30,7 @@ export interface BatchSessionResult {
   tooMany: number;
   accepted: number;
   workerCpu: number;
-  benchCpu: number;
+  simulatorCpu: number;
   load: string;
 }
 
@@ -61,7 +61,7 @@ export async function fullBatchSession(infra: BenchInfra, o: { invoices: number;
     }
     const renderSeconds = (Date.now() - renderStarted) / 1000;
 
-    const cpu0 = { worker: cpuSeconds(product.workers[0].pid), bench: selfCpuSeconds() };
+    const cpu0 = { worker: cpuSeconds(product.workers[0].pid), simulator: cpuSeconds(product.simulator.pid) };
     const started = Date.now();
     await product.api.temporal.workflow.signalWithStart('ksefDispatcherWorkflow', {
       workflowId: `${DISPATCHER_WORKFLOW_PREFIX}${seller}`,
@@ -79,7 +79,7 @@ export async function fullBatchSession(infra: BenchInfra, o: { invoices: number;
       await new Promise((r) => setTimeout(r, 500));
     }
     const workerCpu = cpuSeconds(product.workers[0].pid) - cpu0.worker;
-    const benchCpu = selfCpuSeconds() - cpu0.bench;
+    const simulatorCpu = cpuSeconds(product.simulator.pid) - cpu0.simulator;
     const times = await prisma.ksefDocument.aggregate({ where: { sellerNip: seller }, _max: { sentAt: true, outcomeDeliveredAt: true } });
     const sessions = await prisma.ksefDocument.groupBy({ by: ['sessionRef'], where: { sellerNip: seller }, _count: { _all: true } });
     const accepted = await prisma.ksefDocument.count({ where: { sellerNip: seller, finalCode: 200 } });
@@ -95,7 +95,7 @@ export async function fullBatchSession(infra: BenchInfra, o: { invoices: number;
       tooMany: served429(requests),
       accepted,
       workerCpu,
-      benchCpu,
+      simulatorCpu,
       load: loadAverage(),
     };
     say(`batch session: ${o.invoices} queued invoices through ${result.sessions} session(s) in ${result.seconds.toFixed(1)} s (${(o.invoices / result.seconds).toFixed(0)}/s), ${accepted} accepted`);

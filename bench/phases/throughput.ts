@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { acceptLatencies, pool, submitAll, waitForStatus } from '../support/api';
 import type { BenchInfra } from '../support/infra';
 import { benchInvoice, sellerNips } from '../support/invoices';
-import { cpuSeconds, selfCpuSeconds, spawnBareWorker, loadAverage } from '../support/processes';
+import { cpuSeconds, postgresCpuSeconds, selfCpuSeconds, spawnBareWorker, loadAverage } from '../support/processes';
 import { percentile, progress, say } from '../support/progress';
 import { startProduct } from '../support/product';
 import { Client, Connection } from '@temporalio/client';
@@ -28,8 +28,11 @@ export interface ThroughputResult {
   activityCalls: number;
   signals: number;
   workerCpu: number;
+  /** The bench process: the API and the submitting client. */
   benchCpu: number;
+  simulatorCpu: number;
   temporalCpu: number;
+  postgresCpu: number;
   sendModes: Record<string, number>;
   sessions: number;
   /** Temporal work per invoice, by workflow type, summed over every run on this measurement's task queue. */
@@ -77,7 +80,14 @@ export async function invoiceThroughput(infra: BenchInfra, o: { label: string; i
   try {
     const [seller] = sellerNips(o.sellerBlock, 1);
     const prefix = `FV/${o.label.toUpperCase()}/${randomUUID().slice(0, 6)}/`;
-    const cpu0 = { worker: cpuSeconds(product.workers[0].pid), bench: selfCpuSeconds(), temporal: cpuSeconds(infra.temporalPid) };
+    const cpuNow = () => ({
+      worker: cpuSeconds(product.workers[0].pid),
+      bench: selfCpuSeconds(),
+      simulator: cpuSeconds(product.simulator.pid),
+      temporal: cpuSeconds(infra.temporalPid),
+      postgres: postgresCpuSeconds(),
+    });
+    const cpu0 = cpuNow();
     const started = Date.now();
     const submitLatencies = await submitAll(product.api, (i) => benchInvoice(seller, prefix, i), o.invoices, o.concurrency, (d) =>
       progress(`${o.label}: submit`, d, o.invoices),
@@ -86,7 +96,8 @@ export async function invoiceThroughput(infra: BenchInfra, o: { label: string; i
     await waitForStatus(product.api.prisma, prefix, o.invoices, 'ACCEPTED', 30 * 60_000, (d) => progress(`${o.label}: ACCEPTED`, d, o.invoices));
     const { ms, last } = await acceptLatencies(product.api.prisma, prefix);
     const seconds = (last - started) / 1000;
-    const cpu = { worker: cpuSeconds(product.workers[0].pid) - cpu0.worker, bench: selfCpuSeconds() - cpu0.bench, temporal: cpuSeconds(infra.temporalPid) - cpu0.temporal };
+    const cpu1 = cpuNow();
+    const cpu = Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, v - cpu0[k as keyof typeof cpu0]])) as typeof cpu1;
     const load = loadAverage();
 
     // What one invoice costs in Temporal terms, read from a real history.
@@ -112,7 +123,9 @@ export async function invoiceThroughput(infra: BenchInfra, o: { label: string; i
       signals,
       workerCpu: cpu.worker,
       benchCpu: cpu.bench,
+      simulatorCpu: cpu.simulator,
       temporalCpu: cpu.temporal,
+      postgresCpu: cpu.postgres,
       sendModes: Object.fromEntries(docs.map((d) => [d.sendMode ?? 'none', d._count._all])),
       sessions,
       temporalWork: work,
@@ -131,6 +144,7 @@ export interface BareResult {
   workerCpu: number;
   temporalCpu: number;
   clientCpu: number;
+  postgresCpu: number;
   load: string;
 }
 
@@ -140,7 +154,7 @@ export async function bareThroughput(infra: BenchInfra, o: { workflows: number; 
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const client = new Client({ connection });
   try {
-    const cpu0 = { worker: cpuSeconds(worker.pid), temporal: cpuSeconds(infra.temporalPid), client: selfCpuSeconds() };
+    const cpu0 = { worker: cpuSeconds(worker.pid), temporal: cpuSeconds(infra.temporalPid), client: selfCpuSeconds(), postgres: postgresCpuSeconds() };
     const started = Date.now();
     let startedCount = 0;
     await pool(o.workflows, o.concurrency, async (i) => {
@@ -167,6 +181,7 @@ export async function bareThroughput(infra: BenchInfra, o: { workflows: number; 
       workerCpu: cpuSeconds(worker.pid) - cpu0.worker,
       temporalCpu: cpuSeconds(infra.temporalPid) - cpu0.temporal,
       clientCpu: selfCpuSeconds() - cpu0.client,
+      postgresCpu: postgresCpuSeconds() - cpu0.postgres,
       load: loadAverage(),
     };
     say(`bare: ${o.workflows} workflows × ${o.activityCalls} no-op activities in ${seconds.toFixed(1)} s (${result.perSecond.toFixed(1)}/s)`);

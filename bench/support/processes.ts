@@ -4,7 +4,7 @@
  * is node itself — not the tsx launcher — so its pid is the one whose RSS and CPU are read.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { stopChild } from '../../infra/processes';
 import { ROOT } from './infra';
@@ -22,8 +22,11 @@ export function killChildren(): void {
   for (const child of live) child.kill('SIGKILL');
 }
 
-/** Output of every bench child goes to a log file under BENCH_LOG_DIR (the run's work directory). */
-export async function spawnNodeProcess(entry: string, env: NodeJS.ProcessEnv, label: string): Promise<BenchProcess> {
+/**
+ * Output of every bench child goes to a log file under BENCH_LOG_DIR (the run's work directory). The
+ * child is ready when it prints that it polls (workers), or when `isReady` says so (servers).
+ */
+export async function spawnNodeProcess(entry: string, env: NodeJS.ProcessEnv, label: string, isReady?: () => Promise<boolean>): Promise<BenchProcess> {
   const logDir = process.env.BENCH_LOG_DIR ?? path.join(ROOT, '.data', 'bench-logs');
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${label.replace(/[^\w.-]+/g, '_')}-${Date.now()}.log`);
@@ -41,7 +44,7 @@ export async function spawnNodeProcess(entry: string, env: NodeJS.ProcessEnv, la
   let ready = false;
   const keepTail = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
-    if (text.includes('worker polling')) ready = true;
+    if (!isReady && text.includes('worker polling')) ready = true;
     tail = (tail + text).slice(-4000);
     log.write(chunk);
   };
@@ -56,6 +59,7 @@ export async function spawnNodeProcess(entry: string, env: NodeJS.ProcessEnv, la
   const deadline = Date.now() + 120_000;
   while (!ready) {
     if (child.exitCode !== null) throw new Error(`${label} exited during start-up:\n${tail}`);
+    if (isReady && (await isReady().catch(() => false))) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${label} did not start polling within 120 s:\n${tail}`);
@@ -94,6 +98,21 @@ export function spawnBareWorker(o: { address: string; taskQueue: string; bundle:
   return spawnNodeProcess('bench/bare/worker.ts', { TEMPORAL_ADDRESS: o.address, TEMPORAL_TASK_QUEUE: o.taskQueue, WORKER_WORKFLOW_BUNDLE: o.bundle, ...o.env }, 'bare worker');
 }
 
+/**
+ * The KSeF simulator in a process of its own, as KSeF is not inside the product: its CPU is KSeF's
+ * work, measured apart from the API's. Faults are set through its admin API once it listens.
+ */
+export async function spawnSimulator(o: { port: number; rateLimits: 'published' | 'off' }) {
+  const rootUrl = `http://127.0.0.1:${o.port}`;
+  const proc = await spawnNodeProcess(
+    'ksef-simulator/main.ts',
+    { KSEF_SIM_PORT: String(o.port), KSEF_SIM_HOST: '127.0.0.1', KSEF_SIM_RATE_LIMITS: o.rateLimits, KSEF_SIM_LOG_LEVEL: 'warn' },
+    `simulator-${o.port}`,
+    async () => (await fetch(`${rootUrl}/_sim/requests`)).ok,
+  );
+  return { ...proc, rootUrl, url: `${rootUrl}/v2` };
+}
+
 /** Resident set size (VmRSS) of a process, in MiB. */
 export function rssMiB(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
@@ -109,6 +128,26 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * CPU seconds of every PostgreSQL process on the machine (the bench's server, embedded or not): live
+ * processes' own time plus what the postmaster has reaped from backends that already exited.
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // the process ended between the listing and the read; its time is now its parent's
+    }
+  }
+  return total / 100;
 }
 
 export function selfCpuSeconds(): number {

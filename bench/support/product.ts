@@ -1,16 +1,17 @@
 /**
- * The product for one measurement: KSeF simulator and API in the bench process, worker(s) as child
- * processes (worker/main.ts, configured by env like a deployment), all on a task queue of its own.
+ * The product for one measurement: the API in the bench process, the KSeF simulator and worker(s) as
+ * child processes (configured by env like a deployment), all on a task queue of its own.
  */
 import { randomUUID } from 'node:crypto';
-import { createKsefSimulator, type KsefSimulator, type KsefSimulatorOptions, type RunningSimulator } from '../../ksef-simulator/app';
+import type { FaultConfig } from '../../ksef-simulator/faults';
+import { freePort } from '../../infra/processes';
 import { startBenchApi, type BenchApi } from './api';
 import type { BenchInfra } from './infra';
-import { spawnProductWorker, type BenchProcess } from './processes';
+import { spawnProductWorker, spawnSimulator, type BenchProcess } from './processes';
 
 export interface Product {
-  sim: KsefSimulator;
-  running: RunningSimulator;
+  /** The simulator's process: its pid is what KSeF's side of the work costs. */
+  simulator: BenchProcess;
   api: BenchApi;
   workers: BenchProcess[];
   taskQueue: string;
@@ -19,9 +20,16 @@ export interface Product {
   stop(): Promise<void>;
 }
 
-export async function startProduct(infra: BenchInfra, o: { label: string; simulator: KsefSimulatorOptions; workers?: number; workerEnv?: NodeJS.ProcessEnv }): Promise<Product> {
-  const sim = createKsefSimulator(o.simulator);
-  const running = await sim.listen(0);
+export async function startProduct(
+  infra: BenchInfra,
+  o: { label: string; simulator: { rateLimits?: 'published' | 'off'; faults?: FaultConfig }; workers?: number; workerEnv?: NodeJS.ProcessEnv },
+): Promise<Product> {
+  const running = await spawnSimulator({ port: await freePort(), rateLimits: o.simulator.rateLimits ?? 'published' });
+  const simAdmin = async (path: string, body: unknown) => {
+    const r = await fetch(`${running.rootUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  };
+  if (o.simulator.faults) await simAdmin('/_sim/faults', o.simulator.faults);
   const taskQueue = `bench-${o.label}-${randomUUID().slice(0, 8)}`;
   const workers: BenchProcess[] = [];
   for (let w = 0; w < (o.workers ?? 1); w++) {
@@ -39,18 +47,14 @@ export async function startProduct(infra: BenchInfra, o: { label: string; simula
   }
   const api = await startBenchApi({ address: infra.temporalAddress, databaseUrl: infra.databaseUrl, taskQueue, ksefBaseUrl: running.url });
   return {
-    sim,
-    running,
+    simulator: running,
     api,
     workers,
     taskQueue,
     async simRequests() {
       return (await (await fetch(`${running.rootUrl}/_sim/requests`)).json()) as Awaited<ReturnType<Product['simRequests']>>;
     },
-    async simAdmin(path, body) {
-      const r = await fetch(`${running.rootUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    },
+    simAdmin,
     async stop() {
       // Dispatchers, the sweep and invoices waiting for people live on; this measurement's ones end here.
       const handles: string[] = [];
@@ -58,7 +62,7 @@ export async function startProduct(infra: BenchInfra, o: { label: string; simula
       await Promise.all(handles.map((id) => api.temporal.workflow.getHandle(id).terminate('bench measurement over').catch(() => undefined)));
       await Promise.all(workers.map((w) => w.stop()));
       await api.stop();
-      await running.close();
+      await running.stop();
     },
   };
 }
