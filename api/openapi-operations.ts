@@ -6,7 +6,7 @@ import { CancelBody } from './corrections/routes';
 import { BackfillBody } from './imports/routes';
 import { CreateKey } from './routes/api-keys';
 import { CreateRule as CreateApprovalRule, UpdateRule as UpdateApprovalRule } from './routes/approval-rules';
-import { SearchQuery as CounterpartySearch } from './routes/counterparties';
+import { DeactivateBody as CounterpartyDeactivate, SearchQuery as CounterpartySearch } from './routes/counterparties';
 import { CreateRule as CreateResponsibilityRule, UpdateRule as UpdateResponsibilityRule } from './routes/responsibility';
 import { CreateUser, UpdateUser } from './routes/users';
 import { CreateSubscription, UpdateSubscription } from './routes/webhooks';
@@ -38,6 +38,7 @@ export const OPERATION_REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   CancelByCorrection: CancelBody,
   BackfillRequest: BackfillBody,
   CounterpartyInput: CounterpartyInputSchema,
+  CounterpartyDeactivate,
 };
 
 const AuditMember = z.object({
@@ -148,6 +149,13 @@ export function operationPaths(): Record<string, Json> {
         parameters: [q('sourceSystem', 'Source system for rows without one (also X-Source-System)')],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'array', items: REF('CounterpartyInput'), maxItems: 10000 } }, 'text/csv': { schema: { type: 'string' } } } },
         responses: { 200: anyJson('complete or partial: counts, rows, errors'), 422: anyJson('rejected: nothing stored'), 400: problem('CSV_INVALID / IMPORT_EMPTY'), 413: problem('IMPORT_TOO_LARGE'), 415: problem('Neither JSON array nor CSV') },
+      }),
+    },
+    '/api/v1/counterparties/{id}/deactivate': {
+      post: op('deactivateCounterparty', 'counterparties', 'Mark a counterparty inactive (never deleted); invoices to it then carry COUNTERPARTY_INACTIVE; written to the audit log. Repeating it answers "unchanged". Roles: sender (own source system), corrector.', {
+        parameters: [id('Counterparty id')],
+        requestBody: jsonBody('CounterpartyDeactivate', false),
+        responses: { 200: anyJson('deactivated or unchanged, with the counterparty'), 400: problem('INVALID_ID or an invalid body'), 404: problem('COUNTERPARTY_NOT_FOUND') },
       }),
     },
     '/api/v1/alerts': {

@@ -18,11 +18,28 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 const FIELDS = ['idType', 'nip', 'euVatNumber', 'otherId', 'countryCode', 'name', 'addressLine1', 'addressLine2', 'active', 'vatStatus', 'sourceSystem'] as const;
 
+/** Who changes the register, for the audit log: the API's actor id, how (one row or an import) and from where. */
+export interface CounterpartyChangeActor {
+  actor: string;
+  via: 'api' | 'import';
+  ip?: string;
+}
+
+type FieldChanges = Partial<Record<(typeof FIELDS)[number], { from: unknown; to: unknown }>>;
+
+function changesBetween(before: Record<(typeof FIELDS)[number], unknown>, after: CounterpartyRecordData): FieldChanges {
+  const out: FieldChanges = {};
+  for (const f of FIELDS) if (before[f] !== after[f]) out[f] = { from: before[f], to: after[f] };
+  return out;
+}
+
 /**
  * Upsert by identifier in one transaction: a re-sent import changes nothing (and says "unchanged"),
- * and either every good row of an import is stored or none is.
+ * and either every good row of an import is stored or none is. Every create and every update is
+ * written to the audit log in the same transaction (master data decides what invoices may say, so
+ * who changed a buyer's status matters as much as who approved an invoice); "unchanged" writes nothing.
  */
-export async function upsertCounterparties(prisma: PrismaClient, records: CounterpartyRecordData[]): Promise<UpsertOutcome[]> {
+export async function upsertCounterparties(prisma: PrismaClient, records: CounterpartyRecordData[], by?: CounterpartyChangeActor): Promise<UpsertOutcome[]> {
   if (records.length === 0) return [];
   return prisma.$transaction(
     async (tx) => {
@@ -30,23 +47,63 @@ export async function upsertCounterparties(prisma: PrismaClient, records: Counte
         (await tx.counterparty.findMany({ where: { identifierKey: { in: records.map((r) => r.identifierKey) } } })).map((r) => [r.identifierKey, r]),
       );
       const out: UpsertOutcome[] = [];
+      const audit: Prisma.AuditEventCreateManyInput[] = [];
+      const entry = (action: string, targetId: string, result: string, details: Record<string, unknown>): Prisma.AuditEventCreateManyInput => ({
+        actor: by?.actor ?? 'system',
+        action,
+        targetType: 'counterparty',
+        targetId,
+        result,
+        details: { ...details, via: by?.via ?? 'api', ...(by?.ip ? { ip: by.ip } : {}) } as Prisma.InputJsonValue,
+      });
       for (const record of records) {
         const before = existing.get(record.identifierKey);
         if (!before) {
-          await tx.counterparty.create({ data: record });
+          const created = await tx.counterparty.create({ data: record, select: { id: true } });
+          audit.push(entry('counterparty.create', created.id, 'created', { identifierKey: record.identifierKey, record }));
           out.push('created');
         } else if (FIELDS.some((f) => before[f] !== record[f])) {
           await tx.counterparty.update({ where: { identifierKey: record.identifierKey }, data: record });
+          audit.push(entry('counterparty.update', before.id, 'updated', { identifierKey: record.identifierKey, changes: changesBetween(before, record) }));
           out.push('updated');
         } else {
           out.push('unchanged');
         }
       }
+      if (audit.length > 0) await tx.auditEvent.createMany({ data: audit });
       return out;
     },
     // Large imports hold the transaction longer than Prisma's 5 s default.
     { maxWait: 15_000, timeout: 60_000 + records.length * 20 },
   );
+}
+
+export type DeactivateOutcome = { result: 'deactivated' | 'unchanged'; row: CounterpartyRow } | { result: 'not-found' } | { result: 'out-of-scope'; sourceSystem: string };
+type CounterpartyRow = Awaited<ReturnType<PrismaClient['counterparty']['findUniqueOrThrow']>>;
+
+/**
+ * Mark a counterparty inactive (never deleted: invoices and audit runs refer to it). Invoices to it
+ * then carry COUNTERPARTY_INACTIVE. `onlySourceSystem` keeps an API key inside its own master data.
+ */
+export async function deactivateCounterparty(prisma: PrismaClient, id: string, by: CounterpartyChangeActor & { reason?: string; onlySourceSystem?: string }): Promise<DeactivateOutcome> {
+  return prisma.$transaction(async (tx) => {
+    const before = await tx.counterparty.findUnique({ where: { id } });
+    if (!before) return { result: 'not-found' as const };
+    if (by.onlySourceSystem !== undefined && before.sourceSystem !== by.onlySourceSystem) return { result: 'out-of-scope' as const, sourceSystem: before.sourceSystem };
+    if (!before.active) return { result: 'unchanged' as const, row: before };
+    const row = await tx.counterparty.update({ where: { id }, data: { active: false } });
+    await tx.auditEvent.createMany({
+      data: {
+        actor: by.actor,
+        action: 'counterparty.deactivate',
+        targetType: 'counterparty',
+        targetId: id,
+        result: 'deactivated',
+        details: { identifierKey: before.identifierKey, changes: { active: { from: true, to: false } }, ...(by.reason ? { reason: by.reason } : {}), via: by.via, ...(by.ip ? { ip: by.ip } : {}) },
+      },
+    });
+    return { result: 'deactivated' as const, row };
+  });
 }
 
 export interface CounterpartySearch {
@@ -92,7 +149,7 @@ export async function* allCounterparties(prisma: PrismaClient, pageSize = 1000) 
   }
 }
 
-export function counterpartyView(row: Awaited<ReturnType<PrismaClient['counterparty']['findUniqueOrThrow']>>) {
+export function counterpartyView(row: CounterpartyRow) {
   return {
     id: row.id,
     identifierKey: row.identifierKey,

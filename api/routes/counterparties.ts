@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { normaliseCounterparty, VAT_STATUSES, type CounterpartyRecordData, type RowIssue } from '../../domain/counterparty';
 import { SourceSystemSchema } from '../../domain/invoice';
 import type { PrismaClient } from '../../prisma/client';
-import { counterpartyView, searchCounterparties, upsertCounterparties } from '../../prisma/counterparty-repository';
+import { counterpartyView, deactivateCounterparty, searchCounterparties, upsertCounterparties, type CounterpartyChangeActor } from '../../prisma/counterparty-repository';
+import { actorOf } from '../actor';
 import { principalOf } from '../auth/context';
 import { CsvError, parseCsv } from '../counterparties/csv';
 import { ProblemError } from '../problem';
@@ -30,7 +31,7 @@ export function counterpartyRoutes(deps: { prisma: PrismaClient }): Router {
       const rulesOnly = checked.issues.every((i) => !i.code.startsWith('SCHEMA_'));
       throw new ProblemError(rulesOnly ? 422 : 400, rulesOnly ? 'COUNTERPARTY_INVALID' : 'VALIDATION_FAILED', 'Invalid counterparty', checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '), { errors: checked.issues });
     }
-    const [outcome] = await upsertCounterparties(deps.prisma, [checked.record]);
+    const [outcome] = await upsertCounterparties(deps.prisma, [checked.record], changedBy(req, 'api'));
     const row = await deps.prisma.counterparty.findUniqueOrThrow({ where: { identifierKey: checked.record.identifierKey } });
     res.status(outcome === 'created' ? 201 : 200).json({ result: outcome, counterparty: counterpartyView(row) });
   });
@@ -54,7 +55,7 @@ export function counterpartyRoutes(deps: { prisma: PrismaClient }): Router {
       results.push({ row, ...(line ? { line } : {}), identifierKey: key, result: 'rejected' });
       good.push({ index: results.length - 1, record: checked.record });
     });
-    const outcomes = await upsertCounterparties(deps.prisma, good.map((g) => g.record));
+    const outcomes = await upsertCounterparties(deps.prisma, good.map((g) => g.record), changedBy(req, 'import'));
     good.forEach((g, i) => (results[g.index].result = outcomes[i]));
     const rejected = results.filter((r) => r.result === 'rejected');
     const count = (k: string) => results.filter((r) => r.result === k).length;
@@ -79,6 +80,28 @@ export function counterpartyRoutes(deps: { prisma: PrismaClient }): Router {
     res.json({ total, limit: q.limit, offset: q.offset, items: rows.map(counterpartyView) });
   });
 
+  // Deactivate, never delete: invoices, audit runs and the audit log keep pointing at the entry.
+  router.post('/:id/deactivate', async (req, res) => {
+    const id = req.params.id;
+    if (!z.uuid().safeParse(id).success) {
+      throw new ProblemError(400, 'INVALID_ID', 'Invalid id', `"${id}" is not a counterparty id.`, { errors: [{ path: ['id'], field: 'id', code: 'INVALID_ID', message: 'not a counterparty id' }] });
+    }
+    const body = parseOrProblem(DeactivateBody, req.body ?? {}, 'body');
+    const principal = principalOf(req);
+    const outcome = await deactivateCounterparty(deps.prisma, id, {
+      ...changedBy(req, 'api'),
+      ...(body.reason ? { reason: body.reason } : {}),
+      ...(principal?.kind === 'api-key' ? { onlySourceSystem: principal.sourceSystem } : {}),
+    });
+    if (outcome.result === 'not-found') throw new ProblemError(404, 'COUNTERPARTY_NOT_FOUND', 'Not found', `No counterparty with id ${id}.`);
+    if (outcome.result === 'out-of-scope') {
+      throw new ProblemError(403, 'KSEFOPS_SCOPE_VIOLATION', 'Forbidden', `This key writes master data of its own source system only; the counterparty belongs to "${outcome.sourceSystem}".`, {
+        errors: [{ path: ['sourceSystem'], field: 'sourceSystem', code: 'KSEFOPS_SCOPE_VIOLATION', message: `counterparty belongs to source system "${outcome.sourceSystem}"` }],
+      });
+    }
+    res.json({ result: outcome.result, counterparty: counterpartyView(outcome.row) });
+  });
+
   return router;
 }
 
@@ -90,6 +113,12 @@ export const SearchQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+export const DeactivateBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+
+function changedBy(req: Request, via: CounterpartyChangeActor['via']): CounterpartyChangeActor {
+  return { actor: actorOf(req), via, ...(req.ip ? { ip: req.ip } : {}) };
+}
 
 function importRows(req: Request): Array<{ values: unknown; line?: number }> {
   let rows: Array<{ values: unknown; line?: number }>;

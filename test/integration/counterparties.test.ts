@@ -131,6 +131,78 @@ describe('counterparty master data', () => {
   });
 });
 
+describe('counterparty changes in the audit log, and deactivation', () => {
+  it('writes every create, update (with the changed fields) and deactivation with its actor; a repeat writes nothing', async () => {
+    const nip = freshNip();
+    const name = `Epsilon ${tag()}`;
+    const created = await stack.api('/api/v1/counterparties', { body: { nip, name, vatStatus: 'ACTIVE' } });
+    expect(created.status).toBe(201);
+    const id = created.body.counterparty.id as string;
+    expect((await stack.api('/api/v1/counterparties', { body: { nip, name, vatStatus: 'ACTIVE' } })).body.result).toBe('unchanged');
+    expect((await stack.api('/api/v1/counterparties', { body: { nip, name: `${name} S.A.`, vatStatus: 'ACTIVE' } })).body.result).toBe('updated');
+    const imported = await stack.api('/api/v1/counterparties/import', { body: [{ nip, name: `${name} S.A.`, vatStatus: 'EXEMPT' }] });
+    expect(imported.body).toMatchObject({ status: 'complete', updated: 1 });
+
+    const off = await stack.api(`/api/v1/counterparties/${id}/deactivate`, { body: { reason: 'Spółka zlikwidowana' } });
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ result: 'deactivated', counterparty: { id, active: false, name: `${name} S.A.` } });
+    const again = await stack.api(`/api/v1/counterparties/${id}/deactivate`, { method: 'POST' });
+    expect(again.body.result).toBe('unchanged');
+
+    const rows = await stack.prisma.auditEvent.findMany({ where: { targetType: 'counterparty', targetId: id }, orderBy: { id: 'asc' } });
+    const details = rows.map((r) => r.details as Record<string, any>);
+    expect(rows.map((r, i) => [r.action, r.result, details[i].via])).toEqual([
+      ['counterparty.create', 'created', 'api'],
+      ['counterparty.update', 'updated', 'api'],
+      ['counterparty.update', 'updated', 'import'],
+      ['counterparty.deactivate', 'deactivated', 'api'],
+    ]);
+    expect(details[0]).toMatchObject({ identifierKey: `NIP:${nip}`, record: { nip, name, vatStatus: 'ACTIVE', active: true } });
+    expect(details[1].changes).toEqual({ name: { from: name, to: `${name} S.A.` } });
+    expect(details[2].changes).toEqual({ vatStatus: { from: 'ACTIVE', to: 'EXEMPT' } });
+    expect(details[3]).toMatchObject({ reason: 'Spółka zlikwidowana', changes: { active: { from: true, to: false } } });
+    expect(rows.every((r) => r.actor === rows[0].actor && r.actor.startsWith('user:'))).toBe(true);
+    // Auditors find them through the audit API like any other change.
+    const log = await stack.api(`/api/v1/audit?targetType=counterparty&targetId=${id}`, { as: 'monitor' });
+    expect(log.status).toBe(200);
+    expect(log.body.items.map((e: { action: string }) => e.action)).toEqual(['counterparty.deactivate', 'counterparty.update', 'counterparty.update', 'counterparty.create']);
+
+    // Still in the register (search finds it as inactive), and invoices to it now carry the warning.
+    const found = await stack.api(`/api/v1/counterparties?nip=${nip}`);
+    expect(found.body.items).toEqual([expect.objectContaining({ id, active: false })]);
+    const checked = await validateInvoiceInput(sampleInvoice({ buyer: { identifier: { type: 'NIP', nip } } }), { today: '2026-12-31', counterparties: new PrismaCounterpartyLookup(stack.prisma) });
+    expect(checked.issues.map((i) => [i.code, i.field])).toContainEqual(['COUNTERPARTY_INACTIVE', 'buyer.identifier.nip']);
+  });
+
+  it('refuses a bad id (400), an unknown one (404), a role that may not manage master data and an API key outside its source system (403)', async () => {
+    const bad = await stack.api('/api/v1/counterparties/not-a-uuid/deactivate', { body: {} });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toEqual(['id']);
+    const unknown = await stack.api(`/api/v1/counterparties/${randomUUID()}/deactivate`, { body: {} });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('COUNTERPARTY_NOT_FOUND');
+    const badBody = await stack.api(`/api/v1/counterparties/${randomUUID()}/deactivate`, { body: { reason: 5 } });
+    expect(badBody.status).toBe(400);
+    expect(badBody.body.errors[0].path).toEqual(['reason']);
+
+    const manual = await stack.api('/api/v1/counterparties', { body: { nip: freshNip(), name: `Zeta ${tag()}` } });
+    const id = manual.body.counterparty.id as string;
+    expect((await stack.api(`/api/v1/counterparties/${id}/deactivate`, { body: {}, as: 'monitor' })).status).toBe(403);
+    const foreign = await stack.api(`/api/v1/counterparties/${id}/deactivate`, { body: {}, as: 'sender-key' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.code).toBe('KSEFOPS_SCOPE_VIOLATION');
+    expect((await stack.prisma.counterparty.findUniqueOrThrow({ where: { id } })).active).toBe(true);
+    expect(await stack.prisma.auditEvent.count({ where: { targetType: 'counterparty', targetId: id, action: 'counterparty.deactivate' } })).toBe(0);
+
+    // The key deactivates its own source system's entries.
+    const own = await stack.api('/api/v1/counterparties', { body: { nip: freshNip(), name: `Eta ${tag()}` }, as: 'sender-key' });
+    const ownOff = await stack.api(`/api/v1/counterparties/${own.body.counterparty.id}/deactivate`, { body: {}, as: 'sender-key' });
+    expect(ownOff.body).toMatchObject({ result: 'deactivated', counterparty: { sourceSystem: 'erp', active: false } });
+    const keyAudit = await stack.prisma.auditEvent.findFirstOrThrow({ where: { targetType: 'counterparty', targetId: own.body.counterparty.id, action: 'counterparty.deactivate' } });
+    expect(keyAudit.actor).toMatch(/^api-key:/);
+  });
+});
+
 describe('counterparty audit report', () => {
   it('groups every failing counterparty by rule on demand, and the latest run is what GET shows', async () => {
     const t = tag();
