@@ -92,6 +92,12 @@ export const InvoiceLineSchema = z.object({
   unit: z.string().min(1).max(256).optional(),
   quantity: QuantitySchema,
   unitNetPrice: UnitPriceSchema,
+  /**
+   * FA(3) P_10: discount or price reduction not already in the unit net price; `netAmount` is the value
+   * after it. MF example 04 states it per unit (20 × (1000 − 100) = 18000), others read it as the
+   * line's total, so validation accepts either (LINE_NET_MISMATCH).
+   */
+  discount: AmountSchema.optional(),
   netAmount: AmountSchema,
   vatRate: VatRateSchema,
   /** Marks the "before correction" line of a correcting invoice (FA(3) StanPrzed). */

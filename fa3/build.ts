@@ -370,6 +370,7 @@ function faWiersz(invoice: Invoice, line: InvoiceLine, number: number): XmlEleme
     line.unit ? leaf('P_8A', token(line.unit)) : undefined,
     leaf('P_8B', decimal(line.quantity)),
     leaf('P_9A', decimal(line.unitNetPrice)),
+    line.discount !== undefined ? leaf('P_10', amount(line.discount)) : undefined,
     leaf('P_11', amount(line.netAmount)),
     leaf('P_12', line.vatRate),
     invoice.currency !== 'PLN' ? leaf('KursWaluty', invoice.exchangeRate ? decimal(invoice.exchangeRate) : undefined) : undefined,

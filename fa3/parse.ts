@@ -93,6 +93,7 @@ function lineFromFaWiersz(w: Node): InvoiceInput['lines'][number] {
     unit: str(w.P_8A),
     quantity: str(w.P_8B) ?? '1',
     unitNetPrice: (str(w.P_9A) ?? str(w.P_11)) as string,
+    discount: str(w.P_10),
     netAmount: (str(w.P_11) ?? str(w.P_11A)) as string,
     vatRate: asVatRate(w.P_12) as VatRate,
     beforeCorrection: flag(w.StanPrzed) ? true : undefined,

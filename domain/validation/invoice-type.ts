@@ -11,7 +11,22 @@ const UPR_LIMIT_PLN = 45000n;
 const UPR_LIMIT_EUR = 10000n;
 
 export function checkInvoiceType(invoice: Invoice): ValidationIssue[] {
-  return [...linesRequired(invoice), ...correctionRules(invoice), ...settlementRules(invoice), ...advanceRules(invoice), ...simplifiedRules(invoice)];
+  return [...linesRequired(invoice), ...correctionRules(invoice), ...settlementRules(invoice), ...advanceRules(invoice), ...simplifiedRules(invoice), ...orderLineDiscounts(invoice)];
+}
+
+/** ZAL / KOR_ZAL describe the order in Zamowienie, whose rows have no discount element (FA(3) has no P_10Z). */
+function orderLineDiscounts(invoice: Invoice): ValidationIssue[] {
+  if (invoice.type !== 'ZAL' && invoice.type !== 'KOR_ZAL') return [];
+  return invoice.lines.flatMap((line, i) =>
+    line.discount === undefined
+      ? []
+      : [
+          makeIssue('FIELD_NOT_ALLOWED_FOR_TYPE', ['lines', i, 'discount'], {
+            en: `an order row of a ${invoice.type} invoice has no discount field in FA(3); it is not sent — put the price after discount in the unit net price.`,
+            pl: `wiersz zamówienia na fakturze ${invoice.type} nie ma w FA(3) pola opustu; nie zostanie wysłany — podaj cenę po opuście w cenie jednostkowej netto.`,
+          }),
+        ],
+  );
 }
 
 /** FA(3) lets a KOR carry no FaWiersz when it corrects data other than amounts (buyer data, MF example 5). */

@@ -61,6 +61,7 @@ const LABELS: Record<string, LocalizedMessage> = {
   'lines.*.quantity': { en: 'quantity', pl: 'ilość' },
   'lines.*.unitNetPrice': { en: 'unit net price', pl: 'cena jednostkowa netto' },
   'lines.*.netAmount': { en: 'net value', pl: 'wartość netto' },
+  'lines.*.discount': { en: 'discount', pl: 'opust / obniżka ceny' },
   'lines.*.vatRate': { en: 'VAT rate', pl: 'stawka VAT' },
   correction: { en: 'correction data', pl: 'dane korekty' },
   'correction.correctedInvoices': { en: 'corrected invoices', pl: 'faktury korygowane' },

@@ -20,11 +20,12 @@ export function checkTotals(invoice: Invoice): ValidationIssue[] {
   invoice.lines.forEach((line, i) => {
     const q = scaled(line.quantity);
     const p = scaled(line.unitNetPrice);
-    const expected = roundToGrosze(q.value * p.value, q.scale + p.scale);
+    const gross = roundToGrosze(q.value * p.value, q.scale + p.scale);
     const actual = toGrosze(line.netAmount);
-    const diff = actual - expected;
-    if (diff > LINE_TOLERANCE || diff < -LINE_TOLERANCE) {
-      const e = formatAmount(expected);
+    const within = (expected: bigint) => actual - expected <= LINE_TOLERANCE && expected - actual <= LINE_TOLERANCE;
+    if (line.discount === undefined) {
+      if (within(gross)) return;
+      const e = formatAmount(gross);
       const a = formatAmount(actual);
       out.push(
         makeIssue('LINE_NET_MISMATCH', ['lines', i, 'netAmount'], {
@@ -32,7 +33,21 @@ export function checkTotals(invoice: Invoice): ValidationIssue[] {
           pl: `${line.quantity} × ${line.unitNetPrice} = ${e.pl}, a w pozycji podano ${a.pl}.`,
         }),
       );
+      return;
     }
+    // P_10 is read two ways in practice: the line's total discount, or per unit (MF example 04).
+    const discount = toGrosze(line.discount);
+    const lineTotal = gross - discount;
+    const s = Math.max(p.scale, 2);
+    const perUnit = roundToGrosze(q.value * (p.value * 10n ** BigInt(s - p.scale) - discount * 10n ** BigInt(s - 2)), q.scale + s);
+    if (within(lineTotal) || within(perUnit)) return;
+    const [t, u, a, d] = [formatAmount(lineTotal), formatAmount(perUnit), formatAmount(actual), formatAmount(discount)];
+    out.push(
+      makeIssue('LINE_NET_MISMATCH', ['lines', i, 'netAmount'], {
+        en: `${line.quantity} × ${line.unitNetPrice} less the discount ${d.en} is ${t.en} (or ${u.en} with the discount per unit), but the line says ${a.en}.`,
+        pl: `${line.quantity} × ${line.unitNetPrice} minus opust ${d.pl} to ${t.pl} (lub ${u.pl} przy opuście na jednostkę), a w pozycji podano ${a.pl}.`,
+      }),
+    );
   });
 
   if (invoice.grossAmount !== undefined && GROSS_FROM_LINES.has(invoice.type)) {

@@ -50,8 +50,9 @@ describe('regression fixtures through the API to the registry', () => {
     expect({ name, status: done.status, rejection: done.rejectionReason ?? null, step: done.step }).toEqual({ name, status: 'ACCEPTED', rejection: null, step: done.step });
     expect(done.invoiceType).toBe(input.type ?? 'VAT');
     expect(done.ksefNumber).toMatch(new RegExp(`^${String(done.sellerNip)}-\\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$`));
-    // The registry stores the model as sent: third parties and original buyer data survive the DB mapping.
-    const stored = done.invoice as { thirdParties?: unknown; correction?: { originalBuyers?: unknown } };
+    // The registry stores the model as sent: lines (discounts too), third parties and original buyer data survive the DB mapping.
+    const stored = done.invoice as { lines: unknown; thirdParties?: unknown; correction?: { originalBuyers?: unknown } };
+    expect(stored.lines).toEqual(fixture(name).lines);
     expect(stored.thirdParties).toEqual(fixture(name).thirdParties);
     expect(stored.correction?.originalBuyers).toEqual(fixture(name).correction?.originalBuyers);
   });

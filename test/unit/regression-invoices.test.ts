@@ -9,7 +9,7 @@ import { FIXTURE_NAMES, fixture, fixtureInput, TODAY } from '../fixtures/invoice
 
 const GENERATED_AT = new Date('2026-06-30T10:00:00Z');
 
-/** Scenario → fixture; the brief's twelve plus WDT, export and third parties. */
+/** Scenario → fixture; the brief's twelve plus WDT, export, third parties and a line discount. */
 const SCENARIOS: Record<string, { fixture: string; type: (typeof INVOICE_TYPES)[number] }> = {
   'VAT basic': { fixture: 'vat-basic', type: 'VAT' },
   'UPR simplified': { fixture: 'upr-simplified', type: 'UPR' },
@@ -26,6 +26,7 @@ const SCENARIOS: Record<string, { fixture: string; type: (typeof INVOICE_TYPES)[
   'intra-EU supply 0 WDT': { fixture: 'wdt-eu', type: 'VAT' },
   'export 0 EX in USD': { fixture: 'export-usd', type: 'VAT' },
   'third parties (JST recipient, factor, other role)': { fixture: 'vat-third-parties', type: 'VAT' },
+  'line discount (P_10)': { fixture: 'vat-discount', type: 'VAT' },
 };
 
 describe('regression fixtures', () => {
@@ -54,7 +55,7 @@ describe('regression fixtures', () => {
       expect(await validateFa3Xml(xml)).toEqual({ valid: true, issues: [] });
       const roundTrip = InvoiceSchema.parse(parseFa3Xml(xml, { sourceSystem: invoice.sourceSystem }));
       expect(roundTrip.type).toBe(invoice.type);
-      expect(roundTrip.lines.map((l) => [l.netAmount, l.vatRate])).toEqual(invoice.lines.map((l) => [l.netAmount, l.vatRate]));
+      expect(roundTrip.lines.map((l) => [l.netAmount, l.vatRate, l.discount])).toEqual(invoice.lines.map((l) => [l.netAmount, l.vatRate, l.discount]));
       expect(roundTrip.thirdParties).toEqual(invoice.thirdParties);
       expect(roundTrip.correction?.originalBuyers).toEqual(invoice.correction?.originalBuyers);
     });
@@ -73,8 +74,8 @@ describe('official MF examples through parse → validate', () => {
   const EXPECTED: Record<string, string[]> = {
     // P_15 printed with VAT rounded per line; differs from per-rate rounding by a grosz.
     'mf-fa3-01_VAT_basic_rates-23-5_FP_payment.xml': ['warning:TOTAL_ROUNDING_DIFFERENCE@grossAmount'],
-    // Line discount P_10 is not in our model, so net ≠ qty × price.
-    'mf-fa3-04_VAT_factor-Podmiot3-rola1_WZ_Rozliczenie.xml': ['error:LINE_NET_MISMATCH@lines.1.netAmount', 'warning:SPLIT_PAYMENT_THRESHOLD@splitPayment'],
+    // Line 2 carries a discount P_10 stated per unit (20 × (1000 − 100) = 18000): accepted since P_10 is in the model.
+    'mf-fa3-04_VAT_factor-Podmiot3-rola1_WZ_Rozliczenie.xml': ['warning:SPLIT_PAYMENT_THRESHOLD@splitPayment'],
     // A buyer-data correction (Podmiot2K, no lines) is in the model and clean. A period rebate without lines
     // states per-rate totals (P_13/P_14) the model cannot carry, so P_15 disagrees with the (absent) lines.
     'mf-fa3-06_KOR_period-rebate_multi-DaneFaKorygowanej_no-lines.xml': ['error:TOTAL_MISMATCH@grossAmount'],

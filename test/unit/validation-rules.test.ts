@@ -222,6 +222,25 @@ describe('totals', () => {
     });
     expect(pairs(await issuesOf(invoice))).toEqual([]);
   });
+  it('accepts a line discount (P_10) read as the line total or per unit, as MF example 04 does', async () => {
+    expect(pairs(await issuesOf(fixtureInvoice('vat-discount')))).toEqual([]);
+    const perUnit = variant('vat-discount', (i) => {
+      i.lines[0] = { ...i.lines[0], quantity: '20', unitNetPrice: '1000', discount: '100', netAmount: '18000.00' };
+      i.grossAmount = '22213.80';
+      i.splitPayment = true;
+    });
+    expect(pairs(await issuesOf(perUnit))).toEqual([]);
+  });
+  it('LINE_NET_MISMATCH when the discount explains neither reading of the net value', async () => {
+    const issue = await expectOnly(variant('vat-discount', (i) => (i.lines[0].discount = '20.00')), 'LINE_NET_MISMATCH', ['lines', 0, 'netAmount']);
+    expect(issue.message.en).toContain('discount 20.00');
+    expect(issue.message.pl).toContain('opust 20,00');
+  });
+  it('FIELD_NOT_ALLOWED_FOR_TYPE for a discount on an advance invoice order row (Zamowienie has no P_10)', async () => {
+    const invoice = variant('zal-advance', (i) => (i.lines[0].discount = '0.00'));
+    const issue = await expectOnly(invoice, 'FIELD_NOT_ALLOWED_FOR_TYPE', ['lines', 0, 'discount']);
+    expect(issue.severity).toBe('warning');
+  });
   it('TOTAL_MISMATCH when the gross total disagrees with the lines', async () => {
     const issue = await expectOnly(variant('vat-basic', (i) => (i.grossAmount = '1600.00')), 'TOTAL_MISMATCH', ['grossAmount']);
     expect(issue.message.en).toContain('1,589.67');
