@@ -196,4 +196,73 @@ describe('corrections and cancellations', () => {
     const zalChain = await stack.api(`/api/v1/invoices/${zal.id}/chain`);
     expect(zalChain.body.root.settledBy).toEqual([{ id: roz.id, invoiceNumber: roz.invoice.invoiceNumber, status: 'ACCEPTED' }]);
   });
+
+  it('links a KOR_ZAL to its advance invoice and a KOR_ROZ to its settlement invoice, each chain with statuses', async () => {
+    const order = [
+      { name: 'Rozdzielnica modułowa', unit: 'szt.', quantity: '3', unitNetPrice: '2400.00', netAmount: '7200.00', vatRate: '23' as const },
+      { name: 'Montaż rozdzielnic', unit: 'usł.', quantity: '3', unitNetPrice: '500.00', netAmount: '1500.00', vatRate: '8' as const },
+    ];
+    const zal = await accepted(sampleInvoice({ type: 'ZAL', lines: order, grossAmount: '3000.00', payment: undefined }));
+    const ref = (x: { invoice: InvoiceInput; ksefNumber: string }) => ({ issueDate: x.invoice.issueDate!, number: x.invoice.invoiceNumber!, ksefNumber: x.ksefNumber });
+    // The wrong VAT rate on the assembly service, corrected on the advance invoice (MF example 11's case).
+    const korZal = await accepted(
+      sampleInvoice({
+        type: 'KOR_ZAL',
+        lines: [{ ...order[1], vatRate: '23', beforeCorrection: true }, order[1]],
+        grossAmount: '-50.89',
+        correction: { reason: 'Błędna stawka VAT dla usługi montażu', effect: '1', correctedInvoices: [ref(zal)] },
+        payment: undefined,
+      }),
+    );
+    const roz = await accepted(sampleInvoice({ type: 'ROZ', lines: order, grossAmount: '7476.00', advanceInvoices: [{ number: zal.invoice.invoiceNumber!, ksefNumber: zal.ksefNumber }], payment: undefined }));
+    const korRoz = await accepted(
+      sampleInvoice({
+        type: 'KOR_ROZ',
+        lines: [{ ...order[1], beforeCorrection: true }, { ...order[1], unitNetPrice: '450.00', netAmount: '1350.00' }],
+        grossAmount: '-162.00',
+        advanceInvoices: [{ number: zal.invoice.invoiceNumber!, ksefNumber: zal.ksefNumber }],
+        correction: { reason: 'Obniżka ceny montażu po reklamacji', effect: '2', correctedInvoices: [ref(roz)] },
+        payment: undefined,
+      }),
+    );
+
+    const zalChain = await stack.api(`/api/v1/invoices/${korZal.id}/chain`);
+    expect(zalChain.status).toBe(200);
+    expect(zalChain.body.root).toMatchObject({
+      id: zal.id,
+      invoiceType: 'ZAL',
+      status: 'ACCEPTED',
+      ksefNumber: zal.ksefNumber,
+      corrections: [{ id: korZal.id, invoiceType: 'KOR_ZAL', status: 'ACCEPTED', ksefNumber: korZal.ksefNumber, corrections: [] }],
+    });
+    // The KOR_ROZ lists the advance invoice too (FA(3) FakturaZaliczkowa), so the advance shows both settlements.
+    expect(zalChain.body.root.settledBy).toEqual(
+      expect.arrayContaining([
+        { id: roz.id, invoiceNumber: roz.invoice.invoiceNumber, status: 'ACCEPTED' },
+        { id: korRoz.id, invoiceNumber: korRoz.invoice.invoiceNumber, status: 'ACCEPTED' },
+      ]),
+    );
+    expect(zalChain.body.root.settledBy).toHaveLength(2);
+    const rozChain = await stack.api(`/api/v1/invoices/${korRoz.id}/chain`);
+    expect(rozChain.body.root).toMatchObject({
+      id: roz.id,
+      invoiceType: 'ROZ',
+      status: 'ACCEPTED',
+      corrections: [{ id: korRoz.id, invoiceType: 'KOR_ROZ', status: 'ACCEPTED', ksefNumber: korRoz.ksefNumber }],
+      advanceInvoices: [{ number: zal.invoice.invoiceNumber, ksefNumber: zal.ksefNumber, id: zal.id, status: 'ACCEPTED' }],
+    });
+    const links = await stack.prisma.invoiceLink.findMany({ where: { fromId: { in: [korZal.id, korRoz.id] } }, orderBy: [{ fromId: 'asc' }, { kind: 'asc' }] });
+    expect(links.map((l) => [l.fromId === korZal.id ? 'KOR_ZAL' : 'KOR_ROZ', l.kind, l.targetId]).sort()).toEqual(
+      [
+        ['KOR_ZAL', 'CORRECTS', zal.id],
+        ['KOR_ROZ', 'CORRECTS', roz.id],
+        ['KOR_ROZ', 'SETTLES', zal.id],
+      ].sort(),
+    );
+    // KSeF got the references: the corrected invoice's KSeF number in each correction.
+    for (const [kor, original] of [[korZal, zal], [korRoz, roz]] as const) {
+      const record = [...stack.simulator.state.invoices.values()].find((r) => r.content?.toString('utf8').includes(`<P_2>${kor.invoice.invoiceNumber}</P_2>`));
+      expect(record!.content!.toString('utf8')).toContain(`<NrKSeFFaKorygowanej>${original.ksefNumber}</NrKSeFFaKorygowanej>`);
+    }
+  });
 });
