@@ -112,6 +112,31 @@ describe('purchase-invoice import', () => {
     expect(forbidden.status).toBe(403);
   });
 
+  it('runs by itself on the schedule interval (realigned at start) and picks up a new invoice once', async () => {
+    const handle = stack.temporal.schedule.getHandle(scheduleId);
+    // The second ensure call at start moved the interval from 2 h to 1 h instead of failing.
+    expect((await handle.describe()).spec.intervals?.map((i) => Number(i.every))).toEqual([60 * 60 * 1000]);
+    const [number] = await supplierSends(1);
+    const actionsBefore = (await handle.describe()).info.recentActions.length;
+    await ensurePurchaseImportSchedules(stack.temporal, stack.taskQueue, { buyerNips: [OUR_NIP], everyMs: 1500, idPrefix: `purchase-import-${stack.taskQueue}-` });
+    try {
+      // No trigger: the schedule's own ticks import it, and later ticks find nothing new.
+      const rows = await eventually(async () => {
+        const r = await incoming();
+        return r.some((x) => x.invoiceNumber === number) ? r : undefined;
+      }, 30_000, 250);
+      await eventually(async () => ((await handle.describe()).info.recentActions.length >= actionsBefore + 2 ? true : undefined), 30_000, 250);
+      const after = await incoming();
+      expect(after.length).toBe(rows.length);
+      expect(after.filter((r) => r.invoiceNumber === number)).toHaveLength(1);
+      expect(new Set(after.map((r) => r.ksefNumber)).size).toBe(after.length);
+      const cursor = await stack.prisma.purchaseImportCursor.findUniqueOrThrow({ where: { buyerNip: OUR_NIP } });
+      expect(cursor.totalImported).toBe(after.length);
+    } finally {
+      await ensurePurchaseImportSchedules(stack.temporal, stack.taskQueue, { buyerNips: [OUR_NIP], everyMs: 60 * 60 * 1000, idPrefix: `purchase-import-${stack.taskQueue}-` });
+    }
+  });
+
   it('alerts when an import fails', async () => {
     await fetch(`${stack.simulatorRootUrl}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outage: { durationMs: 600_000, status: 503 } }) });
     try {
