@@ -21,7 +21,9 @@ import {
 } from '../workflows/contracts';
 import type { EndpointGroup } from '../workflows/rate-budget';
 import type { StatusProjection } from '../domain/lifecycle';
+import { recordSentToKsef, type SentToKsef } from '../prisma/invoice-registry';
 import type { KsefContexts } from './ksef-sessions';
+import { SENT_EVENT_KEY, statusWebhooksAlongside } from './webhooks/outbox';
 
 export interface DispatchDeps {
   prisma: PrismaClient;
@@ -58,6 +60,12 @@ export interface EnqueueRequest {
   batchOnly?: boolean;
   /** The registry status that goes with being queued (SENDING), written by this activity. */
   projection?: StatusProjection;
+  /**
+   * false: the dispatcher writes SENT to the registry (with its audit row and webhooks) in the statement
+   * that records the send, and signals only the outcome. Absent (runs before 'sent-by-dispatcher'): a
+   * ksefSent signal, and the workflow projects SENT itself.
+   */
+  reportSent?: boolean;
 }
 
 /**
@@ -145,6 +153,10 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
     return left.length;
   };
 
+  /** The send recorded; returns the registry ids whose workflows want a ksefSent signal. */
+  const recordSent = async (sent: SentToKsef): Promise<Set<string>> =>
+    new Set((await recordSentToKsef(prisma, sent, [statusWebhooksAlongside(SENT_EVENT_KEY)])).signalSent);
+
   return {
     /**
      * Put the invoice's XML in its seller's queue and wake (or start) the seller's dispatcher.
@@ -163,7 +175,10 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
         sentAt: null,
         finalCode: null,
         outcomeDeliveredAt: null,
+        reportSent: input.reportSent ?? true,
       };
+      // A retry of an attempt the dispatcher already sent must not put the registry back to SENDING.
+      let alreadySent = false;
       if (input.xml === undefined) {
         // The XML was staged by validation (validateForSending): queue exactly that document, and
         // only if it is still the one this attempt validated (same hash). One statement; a retry of an
@@ -174,8 +189,9 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
           data: { ...fresh, workflowId: input.workflowId, ...(input.hashOfCorrectedInvoice ? { batchOnly: false } : {}) },
         });
         if (count === 0) {
-          const queued = await prisma.ksefDocument.count({ where: { registryId: input.registryId, dispatchId: input.dispatchId } });
-          if (queued === 0) {
+          const queued = await prisma.ksefDocument.findFirst({ where: { registryId: input.registryId, dispatchId: input.dispatchId }, select: { sentAt: true } });
+          alreadySent = queued?.sentAt != null;
+          if (!queued) {
             throw ApplicationFailure.create({
               type: STAGED_DOCUMENT_MISSING,
               message: `Invoice ${input.registryId}: no validated FA(3) document with hash ${input.invoiceHash} is staged for sending; it must be validated again`,
@@ -202,7 +218,7 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
         }
       }
       // The registry says SENDING exactly when the document is in the queue (and its webhook with it).
-      if (input.projection) await deps.project(input.registryId, input.projection);
+      if (input.projection && !alreadySent) await deps.project(input.registryId, input.projection);
       await deps.temporal.workflow.signalWithStart('ksefDispatcherWorkflow', {
         workflowId: `${deps.dispatcherIdPrefix ?? DISPATCHER_WORKFLOW_PREFIX}${input.sellerNip}`,
         taskQueue: deps.taskQueue,
@@ -210,6 +226,12 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
         signal: wakeDispatcherSignal,
         signalArgs: [],
       });
+    },
+
+    /** Where an attempt went, for a workflow whose watchdog fired (it is not told when its invoice is sent). */
+    async dispatchedAttempt({ registryId, dispatchId }: { registryId: string; dispatchId: string }): Promise<{ sessionRef: string; invoiceRef: string | null; mode: string } | null> {
+      const doc = await prisma.ksefDocument.findFirst({ where: { registryId, dispatchId, sessionRef: { not: null } }, select: { sessionRef: true, invoiceRef: true, sendMode: true } });
+      return doc ? { sessionRef: doc.sessionRef as string, invoiceRef: doc.invoiceRef, mode: doc.sendMode ?? 'ONLINE' } : null;
     },
 
     async dispatcherSnapshot({ sellerNip }: { sellerNip: string }): Promise<DispatcherSnapshot> {
@@ -251,12 +273,11 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
               offlineMode: doc.offlineMode,
               ...(doc.hashOfCorrectedInvoice ? { hashOfCorrectedInvoice: doc.hashOfCorrectedInvoice } : {}),
             });
-            await prisma.ksefDocument.updateMany({
-              where: { registryId: doc.registryId },
-              data: { queuedAt: null, sendMode: 'ONLINE', sessionRef: handle.referenceNumber, invoiceRef: sent.referenceNumber, sentAt: new Date() },
-            });
+            const wantSignal = await recordSent({ mode: 'ONLINE', sessionRef: handle.referenceNumber, documents: [{ registryId: doc.registryId, invoiceRef: sent.referenceNumber }] });
             result.sent += 1;
-            await signalInvoice(doc.workflowId, ksefSentSignal, { dispatchId: doc.dispatchId, sessionRef: handle.referenceNumber, invoiceRef: sent.referenceNumber, mode: 'ONLINE' }); 
+            if (wantSignal.has(doc.registryId)) {
+              await signalInvoice(doc.workflowId, ksefSentSignal, { dispatchId: doc.dispatchId, sessionRef: handle.referenceNumber, invoiceRef: sent.referenceNumber, mode: 'ONLINE' });
+            }
           } catch (error) {
             if (error instanceof KsefError && !error.retryable) {
               // KSeF refused this request for this invoice (e.g. 21405): it goes to triage, the queue moves on.
@@ -306,13 +327,9 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
           docs.map((d) => ({ fileName: `${d.registryId}.xml`, xml: d.xml })),
           offlineMode ? { offlineMode: true } : undefined,
         );
-        const sentAt = new Date();
-        await prisma.ksefDocument.updateMany({
-          where: { registryId: { in: docs.map((d) => d.registryId) } },
-          data: { queuedAt: null, sendMode: 'BATCH', sessionRef: batch.referenceNumber, sentAt },
-        });
+        const wantSignal = await recordSent({ mode: 'BATCH', sessionRef: batch.referenceNumber, documents: docs.map((d) => ({ registryId: d.registryId, invoiceRef: null })) });
         result.sent = docs.length;
-        await forEachConcurrently(docs, SIGNAL_CONCURRENCY, (doc) =>
+        await forEachConcurrently(docs.filter((d) => wantSignal.has(d.registryId)), SIGNAL_CONCURRENCY, (doc) =>
           signalInvoice(doc.workflowId, ksefSentSignal, { dispatchId: doc.dispatchId, sessionRef: batch.referenceNumber, invoiceRef: null, mode: 'BATCH' }),
         );
       } catch (error) {

@@ -171,6 +171,7 @@ function missingDispatch(): ReturnType<typeof createDispatchActivities> {
   };
   return {
     enqueueForKsef: refuse,
+    dispatchedAttempt: refuse,
     dispatcherSnapshot: refuse,
     sendQueuedOnline: refuse,
     sendQueuedBatch: refuse,

@@ -112,6 +112,53 @@ export async function projectStatusWith(prisma: Pick<PrismaClient, '$queryRaw'>,
   return updated;
 }
 
+export interface SentToKsef {
+  mode: 'ONLINE' | 'BATCH';
+  sessionRef: string;
+  /** One per document; KSeF numbers invoices of a batch session only once it has unpacked them. */
+  documents: Array<{ registryId: string; invoiceRef: string | null }>;
+}
+
+/**
+ * KSeF took these documents: each leaves the queue with its session, and where the invoice workflow
+ * left it to the dispatcher (`reportSent` false) the registry row says SENT, with the step's audit row
+ * and every `alongside` part (reading `projected`, which also carries "dispatchId"), in one statement.
+ * A row that is no longer SENDING is left as it is. Returns which documents want a ksefSent signal.
+ */
+export async function recordSentToKsef(prisma: Pick<PrismaClient, '$queryRaw'>, sent: SentToKsef, alongside: Prisma.Sql[]): Promise<{ signalSent: string[]; projected: number }> {
+  const ids = sent.documents.map((d) => d.registryId);
+  const refs = sent.documents.map((d) => d.invoiceRef);
+  const parts = [sentAuditAlongside(), ...alongside].map((body, i) => Prisma.sql`, ${Prisma.raw(`alongside_${i}`)} AS (${body})`);
+  const [row] = await prisma.$queryRaw<Array<{ signalSent: string[] | null; projected: number }>>`
+    WITH sent AS (
+      UPDATE ksef_documents AS d
+      SET "queuedAt" = NULL, "sendMode" = ${sent.mode}, "sessionRef" = ${sent.sessionRef}, "invoiceRef" = o.ref,
+          "sentAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC')
+      FROM unnest(${ids}::uuid[], ${refs}::text[]) AS o(id, ref)
+      WHERE d."registryId" = o.id
+      RETURNING d."registryId", d."dispatchId", d."sendMode", d."sessionRef", d."invoiceRef", d."sentAt", d."reportSent"
+    ), ${Prisma.raw(PROJECTED_ROW)} AS (
+      UPDATE invoices AS i
+      SET status = 'SENT'::"InvoiceStatus", step = 'confirm', "ksefSessionRef" = s."sessionRef", "ksefInvoiceRef" = s."invoiceRef",
+          "sentAt" = s."sentAt", "updatedAt" = (now() AT TIME ZONE 'UTC')
+      FROM sent AS s
+      WHERE i.id = s."registryId" AND NOT s."reportSent" AND i.status = 'SENDING'
+      RETURNING i.id, i."invoiceNumber", i."sourceSystem", i."sellerNip", i.status, i.step, i."ksefNumber", i."rejectionReason", i."rejectionCode", i."nextAction",
+                i.attempts, i."ksefSessionRef", i."ksefInvoiceRef", s."dispatchId", s."sendMode"
+    )${Prisma.join(parts, '')}
+    SELECT (SELECT array_agg("registryId"::text) FROM sent WHERE "reportSent") AS "signalSent", (SELECT count(*) FROM ${Prisma.raw(PROJECTED_ROW)})::int AS projected`;
+  return { signalSent: row?.signalSent ?? [], projected: row?.projected ?? 0 };
+}
+
+/** The audit row of each invoice recordSentToKsef moved to SENT (what the workflow wrote itself before). */
+function sentAuditAlongside(): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO audit_events (actor, action, "targetType", "targetId", result, details)
+    SELECT 'system', 'invoice.send', 'invoice', i.id::text, 'sent',
+      jsonb_build_object('sessionRef', i."ksefSessionRef", 'invoiceRef', i."ksefInvoiceRef", 'mode', i."sendMode", 'attempt', i.attempts)
+    FROM ${Prisma.raw(PROJECTED_ROW)} AS i`;
+}
+
 /** The step's audit row, written by the projection statement only when the registry row was updated. */
 export function auditAlongside(entry: AuditEntry): Prisma.Sql {
   const details = entry.details === undefined ? null : JSON.stringify(entry.details);

@@ -57,6 +57,7 @@ const CORRECTION_CHECKLIST = 'correction-checklist';
 const OFFLINE_MODE = 'offline-mode';
 const OFFLINE_DEADLINE_FROM_PERIOD_END = 'offline-deadline-from-period-end';
 const LEAN_SEND_PATH = 'lean-send-path';
+const SENT_BY_DISPATCHER = 'sent-by-dispatcher';
 const CORRECTION_POLL_MAX_MS = 10 * 60 * 1000;
 
 export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceWorkflowState> {
@@ -144,7 +145,11 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
   // Runs started before this change replay their recorded steps (separate audit activities, the XML
   // passed through history); new runs write a step's audit row with its status change, stage the
   // validated XML in the database and queue it with the SENDING status — 5 activities instead of 9.
-  const lean = patched(LEAN_SEND_PATH);
+  // Runs on 'sent-by-dispatcher' take that path too, and leave SENT to the dispatcher, which records it
+  // in the registry with the send (one statement per session): no ksefSent signal, no SENT activity.
+  // Newest first, so a new run records one marker.
+  const sentByDispatcher = patched(SENT_BY_DISPATCHER);
+  const lean = sentByDispatcher || patched(LEAN_SEND_PATH);
 
   /** Every alert is about this invoice; the request names only what happened. */
   const alertAbout = (what: Omit<AlertRequest, 'registryId' | 'invoiceNumber' | 'sellerNip' | 'sourceSystem'>) =>
@@ -408,6 +413,7 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
    * arrives in time and re-checks KSeF directly; nothing waits silently.
    */
   async function awaitKsefOutcome(): Promise<KsefOutcomeSignal> {
+    if (sentByDispatcher) return awaitOutcomeOfDispatch();
     let projectedSent = false;
     let watchdogFired = false;
     for (;;) {
@@ -440,6 +446,43 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
         const status = await ksef.fetchKsefInvoiceStatus({ sellerNip: invoice.seller.nip, sessionRef: notice.sessionRef, invoiceRef: notice.invoiceRef });
         if (status.final) {
           return { ...status, dispatchId: notice.dispatchId, sessionRef: notice.sessionRef, invoiceRef: notice.invoiceRef, failure: null };
+        }
+      }
+    }
+  }
+
+  /**
+   * Confirm when the dispatcher records the send itself: only the outcome is signalled. When the
+   * watchdog fires, the workflow asks where its attempt went — and shows SENT in the Temporal UI from
+   * then on, where a stuck invoice is looked for — alerts, and re-checks KSeF directly.
+   */
+  async function awaitOutcomeOfDispatch(): Promise<KsefOutcomeSignal> {
+    let watchdogFired = false;
+    let sent: { sessionRef: string; invoiceRef: string | null } | null = null;
+    for (;;) {
+      const result = (await condition(() => pendingResult() !== null, settings.confirmWatchdogMs)) ? pendingResult() : null;
+      if (result) return result;
+      if (!sent?.invoiceRef) {
+        sent = await local.dispatchedAttempt({ registryId: input.registryId, dispatchId: currentDispatch ?? '' });
+        // The registry says SENT already (the dispatcher wrote it): workflow state and search attribute only.
+        if (sent && state.status !== 'SENT') enter('SENT', 'confirm', { sessionRef: sent.sessionRef, invoiceRef: sent.invoiceRef });
+      }
+      const arrived = pendingResult();
+      if (arrived) return arrived;
+      if (!watchdogFired) {
+        watchdogFired = true;
+        await alertAbout({
+          kind: 'stuck-processing',
+          errorCode: sent ? 'KSEF_NO_FINAL_STATUS' : 'KSEF_NOT_SENT',
+          reason: `No final KSeF status ${Math.round(settings.confirmWatchdogMs / 1000)} s after queueing (${sent ? 'SENT' : 'SENDING'})`,
+          escalationLevel: 0,
+        });
+        await audit('invoice.watchdog', sent ? 'stuck-processing' : 'stuck-queued', 'system');
+      }
+      if (sent?.invoiceRef) {
+        const status = await ksef.fetchKsefInvoiceStatus({ sellerNip: invoice.seller.nip, sessionRef: sent.sessionRef, invoiceRef: sent.invoiceRef });
+        if (status.final) {
+          return { ...status, dispatchId: currentDispatch ?? '', sessionRef: sent.sessionRef, invoiceRef: sent.invoiceRef, failure: null };
         }
       }
     }
@@ -539,7 +582,7 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
     };
     if (lean) {
       // The staged XML is queued and the registry says SENDING in the same activity.
-      await local.enqueueForKsef({ ...queued, projection: enter('SENDING', 'send', queueing) });
+      await local.enqueueForKsef({ ...queued, projection: enter('SENDING', 'send', queueing), ...(sentByDispatcher ? { reportSent: false } : {}) });
     } else {
       await moveTo('SENDING', 'send', queueing);
       await local.enqueueForKsef({ ...queued, xml: (check as ValidationOutcome & { valid: true }).xml });

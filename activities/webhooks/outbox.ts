@@ -28,12 +28,14 @@ export interface StatusEventPayload {
  * a retried activity enqueues nothing twice. Most invoices have no subscriber, and every status
  * change of every invoice passes here. Delivery happens elsewhere; a slow receiver never holds the
  * invoice. Reads the row as updated (the statement's `projected` part), never the one before.
+ * `eventKey` is one key for a one-row projection, or an expression over `i` (the projected row) when
+ * one statement moves many invoices.
  */
-export function statusWebhooksAlongside(eventKey: string): Prisma.Sql {
+export function statusWebhooksAlongside(eventKey: string | Prisma.Sql): Prisma.Sql {
   const occurredAt = new Date().toISOString();
   return Prisma.sql`
     INSERT INTO webhook_deliveries (id, "subscriptionId", "eventKey", "registryId", status, payload)
-    SELECT d.id, s.id, ${eventKey}, i.id, i.status::text,
+    SELECT d.id, s.id, ${typeof eventKey === 'string' ? Prisma.sql`${eventKey}` : eventKey}, i.id, i.status::text,
       jsonb_build_object(
         'event', 'invoice.status',
         'deliveryId', d.id,
@@ -47,6 +49,9 @@ export function statusWebhooksAlongside(eventKey: string): Prisma.Sql {
     CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id) d
     ON CONFLICT ("subscriptionId", "eventKey") DO NOTHING`;
 }
+
+/** Per invoice of a dispatcher's send: the attempt (dispatch id) moved to SENT, which a retry shares. */
+export const SENT_EVENT_KEY = Prisma.sql`i."dispatchId" || '/SENT'`;
 
 /** The status change an activity execution stands for; retries of the execution share it. */
 export function statusEventKey(registryId: string, status: string): string {

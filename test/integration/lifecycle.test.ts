@@ -95,6 +95,19 @@ describe('invoice lifecycle (real Temporal, PostgreSQL, KSeF simulator)', () => 
     expect(result.ksefNumber).toMatch(/^5260001246-/);
     expect(result.attempt).toBe(1);
     expect(await auditActions(stack, id)).toEqual(['invoice.received', 'invoice.send', 'invoice.close']);
+    // The dispatcher records the send in the registry itself ('sent-by-dispatcher'): the workflow hears
+    // only the outcome, and its happy path is four activities.
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : []))).toEqual(['ksefOutcome']);
+    expect(events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []))).toEqual([
+      'projectStatus',
+      'validateForSending',
+      'enqueueForKsef',
+      'projectStatus',
+    ]);
+    const row = await stack.prisma.invoice.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: 'ACCEPTED', ksefSessionRef: result.sessionRef, ksefInvoiceRef: result.invoiceRef });
+    expect(row.sentAt!.getTime()).toBeLessThanOrEqual(row.acceptedAt!.getTime());
     await maybeRecord(stack, handle.workflowId, 'happy-path');
     const dispatchers: string[] = [];
     for await (const run of stack.temporal.workflow.list({ query: `TaskQueue = '${stack.taskQueue}' AND WorkflowType = 'ksefDispatcherWorkflow'` })) {
@@ -234,7 +247,14 @@ describe('invoice lifecycle: timers and rules (short SLAs, slow KSeF, approval t
     const { id, handle } = await submit(stack, sampleInvoice());
     const done = (await handle.result()) as InvoiceWorkflowState;
     expect(done.status).toBe('ACCEPTED');
-    expect(await auditActions(stack, id)).toEqual(expect.arrayContaining(['alert.stuck-processing', 'invoice.watchdog']));
+    expect(await auditActions(stack, id)).toEqual(expect.arrayContaining(['alert.stuck-processing', 'invoice.watchdog', 'invoice.send']));
+    // The watchdog found where the attempt went (the dispatcher does not signal the send): the workflow
+    // showed SENT in the Temporal UI while KSeF kept it waiting.
+    const upserts = ((await handle.fetchHistory()).events ?? []).flatMap((e) => {
+      const field = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.KsefStatus;
+      return field?.data ? [JSON.parse(Buffer.from(field.data).toString('utf8'))[0]] : [];
+    });
+    expect(upserts).toEqual(['SENDING', 'SENT', 'ACCEPTED']);
   });
 
   it('SLA missed → escalation to the next person, and the workflow keeps waiting', async () => {

@@ -1,12 +1,13 @@
 /**
  * The registry projection is one SQL statement (status + webhook outbox + audit row): what it writes,
  * what it leaves alone, and that its timestamps are UTC like the rest of the registry even when the
- * database session runs in Polish time. And the staged FA(3) document: queued by hash only.
+ * database session runs in Polish time. The dispatcher's record of a send (SENT for a whole session in
+ * one statement). And the staged FA(3) document: queued by hash only.
  */
 import pg from 'pg';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client';
-import { auditAlongside, projectStatusWith, recordSubmission } from '../../prisma/invoice-registry';
-import { statusWebhooksAlongside } from '../../activities/webhooks/outbox';
+import { auditAlongside, projectStatusWith, recordSentToKsef, recordSubmission } from '../../prisma/invoice-registry';
+import { SENT_EVENT_KEY, statusWebhooksAlongside } from '../../activities/webhooks/outbox';
 import { InvoiceSchema } from '../../domain/invoice';
 import { sampleInvoice } from '../support/invoices';
 import { freshDatabase } from '../support/fresh-database';
@@ -105,4 +106,55 @@ it('queues only the document validation staged for this attempt, and says so wit
   expect(await dispatch.enqueueForKsef(request).catch((e) => e)).toMatchObject({ type: STAGED_DOCUMENT_MISSING });
   const doc = await prisma.ksefDocument.findUniqueOrThrow({ where: { registryId: id } });
   expect(doc).toMatchObject({ invoiceHash: 'hash-B', queuedAt: null, batchOnly: false });
+});
+
+it('records a send for a whole session: queue left, SENT with audit and webhook per invoice, old-style runs only signalled', async () => {
+  const subscriptionFor = async (sourceSystem: string) =>
+    (await prisma.webhookSubscription.count({ where: { sourceSystem } })) ||
+    prisma.webhookSubscription.create({ data: { sourceSystem, url: 'http://127.0.0.1:9/hook', secret: 's', active: true, createdBy: 'test' } });
+  const queue = async (reportSent: boolean, status: 'SENDING' | 'VALIDATING') => {
+    const { id, invoice } = await submitted();
+    await subscriptionFor(invoice.sourceSystem);
+    await prisma.invoice.update({ where: { id }, data: { status, attempts: 2 } });
+    await prisma.ksefDocument.create({
+      data: { registryId: id, workflowId: `wf-${id}`, sellerNip: invoice.seller.nip, dispatchId: `${id}:2`, xml: '<Faktura/>', invoiceHash: 'h', queuedAt: new Date(), reportSent },
+    });
+    return id;
+  };
+  const leftToDispatcher = [await queue(false, 'SENDING'), await queue(false, 'SENDING')];
+  const oldStyle = await queue(true, 'SENDING');
+  const notSending = await queue(false, 'VALIDATING');
+  const before = Date.now();
+
+  const sent = { mode: 'BATCH' as const, sessionRef: 'S-BATCH-1', documents: [...leftToDispatcher, oldStyle, notSending].map((registryId) => ({ registryId, invoiceRef: null })) };
+  const result = await recordSentToKsef(prisma, sent, [statusWebhooksAlongside(SENT_EVENT_KEY)]);
+  expect(result.projected).toBe(2);
+  expect(result.signalSent).toEqual([oldStyle]);
+
+  for (const id of [...leftToDispatcher, oldStyle, notSending]) {
+    const doc = await prisma.ksefDocument.findUniqueOrThrow({ where: { registryId: id } });
+    expect(doc).toMatchObject({ queuedAt: null, sendMode: 'BATCH', sessionRef: 'S-BATCH-1', invoiceRef: null });
+    // UTC like every registry timestamp, although the session runs in Europe/Warsaw.
+    expect(Math.abs(doc.sentAt!.getTime() - before)).toBeLessThan(60_000);
+  }
+  for (const id of leftToDispatcher) {
+    const row = await prisma.invoice.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: 'SENT', step: 'confirm', ksefSessionRef: 'S-BATCH-1', attempts: 2 });
+    expect(Math.abs(row.sentAt!.getTime() - before)).toBeLessThan(60_000);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { targetId: id, action: 'invoice.send' } });
+    expect(audit).toMatchObject({ actor: 'system', result: 'sent', details: { sessionRef: 'S-BATCH-1', invoiceRef: null, mode: 'BATCH', attempt: 2 } });
+    const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { registryId: id } });
+    expect(delivery).toMatchObject({ status: 'SENT', eventKey: `${id}:2/SENT` });
+    expect(delivery.payload).toMatchObject({ invoice: { id, status: 'SENT', step: 'confirm' } });
+  }
+  // A run that projects SENT itself, and a row that is not SENDING, are left as they were.
+  expect((await prisma.invoice.findUniqueOrThrow({ where: { id: oldStyle } })).status).toBe('SENDING');
+  expect((await prisma.invoice.findUniqueOrThrow({ where: { id: notSending } })).status).toBe('VALIDATING');
+  expect(await prisma.auditEvent.count({ where: { targetId: { in: [oldStyle, notSending] }, action: 'invoice.send' } })).toBe(0);
+  expect(await prisma.webhookDelivery.count({ where: { registryId: { in: [oldStyle, notSending] } } })).toBe(0);
+
+  // The same send recorded again (a retried activity): nothing written twice.
+  await recordSentToKsef(prisma, sent, [statusWebhooksAlongside(SENT_EVENT_KEY)]);
+  expect(await prisma.auditEvent.count({ where: { targetId: { in: leftToDispatcher }, action: 'invoice.send' } })).toBe(2);
+  expect(await prisma.webhookDelivery.count({ where: { registryId: { in: leftToDispatcher } } })).toBe(2);
 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ksef_documents" ADD COLUMN     "reportSent" BOOLEAN NOT NULL DEFAULT true;
