@@ -22,6 +22,7 @@ import { createKsefSimulator, type KsefSimulator, type KsefSimulatorOptions } fr
 import { createWorker } from '../../worker/create-worker';
 import { counterpartyAuditScheduleId, ensureCounterpartyAuditSchedule } from '../../worker/counterparty-audit-schedule';
 import { PrismaCounterpartyLookup } from '../../prisma/counterparty-repository';
+import type { VatDictionary } from '../../domain/validation';
 import type { FeatureDeps } from '../../activities/features';
 import { DEFAULT_LIFECYCLE_SETTINGS, type DispatcherSettings, type LifecycleSettings } from '../../workflows/contracts';
 import { PUBLISHED_LIMITS } from '../../workflows/rate-budget';
@@ -52,6 +53,8 @@ export interface StackOptions {
   databaseUrl?: string;
   /** Create the counterparty-audit Schedule with this interval (removed again by stop()). */
   counterpartyAuditEveryMs?: number;
+  /** Per-source-system VAT code dictionary (KSEF_VAT_DICTIONARY), given to the API and the worker. */
+  vatDictionary?: VatDictionary;
   /** Offline mode (KOD II certificate), purchase import: merged over the stack's defaults. */
   features?: Partial<FeatureDeps>;
 }
@@ -123,6 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       logger: silentLogger,
       approvalThresholdGross: lifecycle.approvalThresholdGross,
       counterparties: new PrismaCounterpartyLookup(prisma),
+      vatDictionary: options.vatDictionary,
       dispatch: { prisma, temporal, taskQueue, ksef: dispatchKsef, logger: silentLogger, dispatcher, dispatcherIdPrefix: `ksef-dispatcher-${taskQueue}-` },
       alerting,
     },
@@ -144,6 +148,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     lifecycle,
     alerting,
     attachments: options.attachments,
+    vatDictionary: options.vatDictionary,
   });
   await ensureOperationsSweep(temporal, taskQueue, { tickMs: 1000, digestEveryMs: 60 * 60 * 1000, checksEveryMs: 60 * 60 * 1000, ...options.operations?.sweep });
   if (options.counterpartyAuditEveryMs) await ensureCounterpartyAuditSchedule(temporal, taskQueue, options.counterpartyAuditEveryMs);
