@@ -80,6 +80,7 @@ export function InvoicePage({ id }) {
         </dl>
       </div>
     </div>
+    <${Chain} id=${i.id} version=${`${i.status}|${i.updatedAt}`} />
     <${Attachments} items=${i.attachments ?? []} />
     <${Actions} invoice=${i} onDone=${afterAction} />
     ${i.availableActions.includes('correct') && html`<${CorrectionForm} key=${i.updatedAt} invoice=${i} onDone=${afterAction} />`}
@@ -192,6 +193,35 @@ function Attachments({ items }) {
       </tr>`)}</tbody>
     </table>`}
   </div>`;
+}
+
+/** The correction chain (original → corrections → their corrections) and ZAL ↔ ROZ links, each with its status; hidden for a lone invoice. */
+function Chain({ id, version }) {
+  const [chain, setChain] = useState(null);
+  useEffect(() => {
+    let live = true;
+    api(`/api/v1/invoices/${id}/chain`).then((c) => live && setChain(c), () => live && setChain(null));
+    return () => {
+      live = false;
+    };
+  }, [id, version]);
+  const root = chain?.root;
+  if (!root || (root.id === id && root.corrections.length === 0 && root.advanceInvoices.length === 0 && root.settledBy.length === 0)) return null;
+  return html`<div class="card" data-testid="chain">
+    <h2>${t('chain.title')}</h2>
+    <ul class="chain">${html`<${ChainNode} node=${root} current=${id} />`}</ul>
+  </div>`;
+}
+
+function ChainNode({ node, current }) {
+  const link = (target, label) => (target === current ? html`<strong>${label}</strong>` : html`<a href=${`/ui/invoices/${target}`}>${label}</a>`);
+  return html`<li data-testid="chain-node" data-id=${node.id} data-type=${node.invoiceType} data-status=${node.status} data-current=${String(node.id === current)}>
+    ${link(node.id, node.invoiceNumber)} <code>${node.invoiceType}</code> <${StatusChip} status=${node.status} />
+    <span class="sub">${node.issueDate} · ${Number(node.grossAmount).toLocaleString(lang.value === 'pl' ? 'pl-PL' : 'en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${node.ksefNumber ? html` · <span class="mono">${node.ksefNumber}</span>` : ''}</span>
+    ${node.advanceInvoices.length > 0 && html`<div class="sub" data-testid="chain-advances">${t('chain.settles')}: ${node.advanceInvoices.map((a, k) => html`${k ? ', ' : ''}${a.id ? link(a.id, a.number) : html`${a.number} (${t('chain.outside')})`}${a.status ? html` <${StatusChip} status=${a.status} />` : ''}`)}</div>`}
+    ${node.settledBy.length > 0 && html`<div class="sub" data-testid="chain-settled-by">${t('chain.settledBy')}: ${node.settledBy.map((s, k) => html`${k ? ', ' : ''}${link(s.id, s.invoiceNumber)} <${StatusChip} status=${s.status} />`)}</div>`}
+    ${node.corrections.length > 0 && html`<ul>${node.corrections.map((c) => html`<${ChainNode} node=${c} current=${current} />`)}</ul>`}
+  </li>`;
 }
 
 function Timeline({ entries }) {
