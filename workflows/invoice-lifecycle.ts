@@ -434,21 +434,30 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       // Watchdog: past the configured time without a final status.
       if (!watchdogFired) {
         watchdogFired = true;
-        await alertAbout({
-          kind: 'stuck-processing',
-          errorCode: notice ? 'KSEF_NO_FINAL_STATUS' : 'KSEF_NOT_SENT',
-          reason: `No final KSeF status ${Math.round(settings.confirmWatchdogMs / 1000)} s after queueing (${state.status})`,
-          escalationLevel: 0,
-        });
-        await audit('invoice.watchdog', notice ? 'stuck-processing' : 'stuck-queued', 'system');
+        await raiseWatchdog(notice !== null);
       }
       if (notice?.invoiceRef) {
-        const status = await ksef.fetchKsefInvoiceStatus({ sellerNip: invoice.seller.nip, sessionRef: notice.sessionRef, invoiceRef: notice.invoiceRef });
-        if (status.final) {
-          return { ...status, dispatchId: notice.dispatchId, sessionRef: notice.sessionRef, invoiceRef: notice.invoiceRef, failure: null };
-        }
+        const final = await finalStatusAtKsef(notice.dispatchId, notice.sessionRef, notice.invoiceRef);
+        if (final) return final;
       }
     }
+  }
+
+  /** The confirm watchdog's alert and audit row, once per attempt: does KSeF have the invoice yet? */
+  async function raiseWatchdog(atKsef: boolean) {
+    await alertAbout({
+      kind: 'stuck-processing',
+      errorCode: atKsef ? 'KSEF_NO_FINAL_STATUS' : 'KSEF_NOT_SENT',
+      reason: `No final KSeF status ${Math.round(settings.confirmWatchdogMs / 1000)} s after queueing (${state.status})`,
+      escalationLevel: 0,
+    });
+    await audit('invoice.watchdog', atKsef ? 'stuck-processing' : 'stuck-queued', 'system');
+  }
+
+  /** Asks KSeF directly (the watchdog's re-check); null while the invoice has no final status there. */
+  async function finalStatusAtKsef(dispatchId: string, sessionRef: string, invoiceRef: string): Promise<KsefOutcomeSignal | null> {
+    const status = await ksef.fetchKsefInvoiceStatus({ sellerNip: invoice.seller.nip, sessionRef, invoiceRef });
+    return status.final ? { ...status, dispatchId, sessionRef, invoiceRef, failure: null } : null;
   }
 
   /**
@@ -471,19 +480,11 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       if (arrived) return arrived;
       if (!watchdogFired) {
         watchdogFired = true;
-        await alertAbout({
-          kind: 'stuck-processing',
-          errorCode: sent ? 'KSEF_NO_FINAL_STATUS' : 'KSEF_NOT_SENT',
-          reason: `No final KSeF status ${Math.round(settings.confirmWatchdogMs / 1000)} s after queueing (${sent ? 'SENT' : 'SENDING'})`,
-          escalationLevel: 0,
-        });
-        await audit('invoice.watchdog', sent ? 'stuck-processing' : 'stuck-queued', 'system');
+        await raiseWatchdog(sent !== null);
       }
       if (sent?.invoiceRef) {
-        const status = await ksef.fetchKsefInvoiceStatus({ sellerNip: invoice.seller.nip, sessionRef: sent.sessionRef, invoiceRef: sent.invoiceRef });
-        if (status.final) {
-          return { ...status, dispatchId: currentDispatch ?? '', sessionRef: sent.sessionRef, invoiceRef: sent.invoiceRef, failure: null };
-        }
+        const final = await finalStatusAtKsef(currentDispatch ?? '', sent.sessionRef, sent.invoiceRef);
+        if (final) return final;
       }
     }
   }
