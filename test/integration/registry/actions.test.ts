@@ -23,10 +23,12 @@ async function person(name: string, roles: RoleName[]) {
 }
 
 async function waitForStatus(id: string, status: string) {
+  // A few seconds on a quiet machine; generous because the file's first invoice meets a fresh worker, and a
+  // starved 2-CPU run times workflow tasks out (10 s each) — once CI waited more than 30 s for it.
   return eventually(async () => {
     const res = await stack.api(`/api/v1/invoices/${id}`);
     return res.status === 200 && res.body.status === status ? res.body : undefined;
-  });
+  }, 90_000);
 }
 
 async function rejectedInvoice(overrides = {}) {
