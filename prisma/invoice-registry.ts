@@ -78,6 +78,10 @@ export async function recordCorrectedData(prisma: PrismaClient, id: string, invo
 /** Columns of the updated registry row that the statements riding with a projection may read. */
 export const PROJECTED_ROW = 'projected';
 
+/** What every projecting statement returns in `projected`: the columns its alongside parts (webhooks) read. */
+const PROJECTED_COLUMNS = (alias: '' | 'i.') =>
+  Prisma.raw(['id', '"invoiceNumber"', '"sourceSystem"', '"sellerNip"', 'status', 'step', '"ksefNumber"', '"rejectionReason"', '"rejectionCode"', '"nextAction"'].map((c) => alias + c).join(', '));
+
 /**
  * A status projection as one statement: the registry row takes the workflow's status, and every
  * `alongside` part (data-modifying CTE bodies reading the updated row from `projected`: webhook
@@ -106,7 +110,7 @@ export async function projectStatusWith(prisma: Pick<PrismaClient, '$queryRaw'>,
   const [{ updated }] = await prisma.$queryRaw<Array<{ updated: number }>>`
     WITH ${Prisma.raw(PROJECTED_ROW)} AS (
       UPDATE invoices SET ${Prisma.join(sets, ', ')} WHERE id = ${id}::uuid
-      RETURNING id, "invoiceNumber", "sourceSystem", "sellerNip", status, step, "ksefNumber", "rejectionReason", "rejectionCode", "nextAction"
+      RETURNING ${PROJECTED_COLUMNS('')}
     )${Prisma.join(parts, '')}
     SELECT count(*)::int AS updated FROM ${Prisma.raw(PROJECTED_ROW)}`;
   return updated;
@@ -143,8 +147,7 @@ export async function recordSentToKsef(prisma: Pick<PrismaClient, '$queryRaw'>, 
           "sentAt" = s."sentAt", "updatedAt" = (now() AT TIME ZONE 'UTC')
       FROM sent AS s
       WHERE i.id = s."registryId" AND NOT s."reportSent" AND i.status = 'SENDING'
-      RETURNING i.id, i."invoiceNumber", i."sourceSystem", i."sellerNip", i.status, i.step, i."ksefNumber", i."rejectionReason", i."rejectionCode", i."nextAction",
-                i.attempts, i."ksefSessionRef", i."ksefInvoiceRef", s."dispatchId", s."sendMode"
+      RETURNING ${PROJECTED_COLUMNS('i.')}, i.attempts, i."ksefSessionRef", i."ksefInvoiceRef", s."dispatchId", s."sendMode"
     )${Prisma.join(parts, '')}
     SELECT (SELECT array_agg("registryId"::text) FROM sent WHERE "reportSent") AS "signalSent", (SELECT count(*) FROM ${Prisma.raw(PROJECTED_ROW)})::int AS projected`;
   return { signalSent: row?.signalSent ?? [], projected: row?.projected ?? 0 };
