@@ -1,8 +1,10 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { checkedText } from '../../domain/text';
 import type { PrismaClient } from '../../prisma/client';
 import { createSession, findUserByEmail, normaliseEmail, revokeSession } from '../../prisma/access-repository';
 import { appendAudit } from '../../prisma/invoice-registry';
+import { chargeLoginAttempt, pruneLoginThrottles, refundLoginAttempt } from '../../prisma/login-throttle';
 import { ProblemError } from '../problem';
 import { parseOrProblem } from '../validation';
 import { auditRequest } from './audit';
@@ -17,14 +19,20 @@ export interface AuthSettings {
   sessionTtlMs: number;
   /** Set the cookie's Secure flag (the API is reached over HTTPS). */
   secureCookie: boolean;
-  /** Failed logins per email within the window before further attempts are refused. */
+  /** Unsuccessful sign-ins per account (email, known or not) within the window; then every attempt is refused until it ends. */
   maxFailedLogins: number;
+  /**
+   * Unsuccessful sign-ins per client address (req.ip) within the window, across all accounts: stops
+   * one address trying one password on many accounts. Higher than the per-account limit because an
+   * office behind one NAT address shares it.
+   */
+  maxFailedLoginsPerIp: number;
   failedLoginWindowMs: number;
 }
 
-export const DEFAULT_AUTH_SETTINGS: AuthSettings = { sessionTtlMs: 60 * 60 * 1000, secureCookie: false, maxFailedLogins: 5, failedLoginWindowMs: 15 * 60 * 1000 };
+export const DEFAULT_AUTH_SETTINGS: AuthSettings = { sessionTtlMs: 60 * 60 * 1000, secureCookie: false, maxFailedLogins: 5, maxFailedLoginsPerIp: 50, failedLoginWindowMs: 15 * 60 * 1000 };
 
-export const LoginSchema = z.object({ email: z.string().min(3).max(320), password: z.string().min(1).max(1024) });
+export const LoginSchema = z.object({ email: checkedText(z.string().min(3).max(320)), password: z.string().min(1).max(1024) });
 
 function setSessionCookie(res: Response, token: string, settings: AuthSettings) {
   res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: settings.secureCookie, path: '/', maxAge: settings.sessionTtlMs });
@@ -38,18 +46,39 @@ export function authRoutes(deps: { prisma: PrismaClient; settings: AuthSettings 
   router.post('/login', async (req, res) => {
     const { email, password } = parseOrProblem(LoginSchema, req.body, 'login request');
     const normalised = normaliseEmail(email);
-    const since = new Date(Date.now() - settings.failedLoginWindowMs);
-    const failures = await prisma.auditEvent.count({ where: { targetType: 'login', targetId: normalised, action: 'auth.login', result: 'failed', at: { gte: since } } });
-    if (failures >= settings.maxFailedLogins) {
-      await appendAudit(prisma, { actor: 'anonymous', action: 'auth.login', targetType: 'login', targetId: normalised, result: 'locked', details: { ip: req.ip } });
-      throw new ProblemError(429, 'KSEFOPS_LOGIN_LOCKED', 'Too many failed sign-ins', `Too many failed sign-ins for this account; try again in ${Math.round(settings.failedLoginWindowMs / 60000)} minutes or ask an administrator.`);
+    // The attempt is charged before the password is looked at, in one statement per attempt: the
+    // limit holds however many sign-ins arrive at once, and a right password during a lock is refused too.
+    const slots = await chargeLoginAttempt(
+      prisma,
+      [
+        { key: `account:${normalised}`, max: settings.maxFailedLogins },
+        { key: `ip:${req.ip ?? 'unknown'}`, max: settings.maxFailedLoginsPerIp },
+      ],
+      settings.failedLoginWindowMs,
+    );
+    const over = slots.filter((s) => s.failures > s.max);
+    if (over.length > 0) {
+      // Nothing was checked: the counters that still had room get their attempt back.
+      await refundLoginAttempt(prisma, slots.filter((s) => s.failures <= s.max));
+      const retryAfter = Math.max(...over.map((s) => s.retryAfterSeconds));
+      const byAccount = over.some((s) => s.key.startsWith('account:'));
+      await appendAudit(prisma, { actor: 'anonymous', action: 'auth.login', targetType: 'login', targetId: normalised, result: 'locked', details: { ip: req.ip, lockedBy: over.map((s) => s.key.split(':')[0]), retryAfterSeconds: retryAfter } });
+      res.setHeader('Retry-After', String(retryAfter));
+      throw new ProblemError(429, 'KSEFOPS_LOGIN_LOCKED', 'Too many failed sign-ins', `Too many failed sign-ins ${byAccount ? 'for this account' : 'from this address'}; try again in ${Math.max(1, Math.ceil(retryAfter / 60))} minute(s) or ask an administrator.`, {
+        retryAfterSeconds: retryAfter,
+      });
     }
     const user = await findUserByEmail(prisma, normalised);
     const ok = await verifyPassword(password, user?.active ? user.passwordHash : null);
     if (!user || !ok) {
+      // The charged attempt stays: it is this failure.
       await appendAudit(prisma, { actor: 'anonymous', action: 'auth.login', targetType: 'login', targetId: normalised, result: 'failed', details: { ip: req.ip } });
       throw new ProblemError(401, 'KSEFOPS_LOGIN_FAILED', 'Sign-in failed', 'Email or password is wrong, or the account is disabled.');
     }
+    // A success gives back only its own attempt; earlier failures in the window still count, so a
+    // right guess among parallel wrong ones cannot reopen the account for more guesses.
+    await refundLoginAttempt(prisma, slots);
+    if (Math.random() < 0.01) await pruneLoginThrottles(prisma, settings.failedLoginWindowMs);
     const token = newSessionToken();
     const expiresAt = new Date(Date.now() + settings.sessionTtlMs);
     await createSession(prisma, user.id, sha256Hex(token), expiresAt);
