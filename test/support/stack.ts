@@ -27,8 +27,6 @@ import type { VatDictionary } from '../../domain/validation';
 import type { FeatureDeps } from '../../activities/features';
 import { DEFAULT_LIFECYCLE_SETTINGS, type DispatcherSettings, type LifecycleSettings } from '../../workflows/contracts';
 import { PUBLISHED_LIMITS } from '../../workflows/rate-budget';
-import { outboundTargetsFrom } from '../../config/outbound-targets';
-import type { OutboundTargetPolicy } from '../../activities/webhooks/target-policy';
 
 /** Published limits, faster polling: tests wait for KSeF's answers, never for fixed sleeps. */
 export const TEST_DISPATCHER_SETTINGS: DispatcherSettings = {
@@ -41,12 +39,7 @@ export const TEST_DISPATCHER_SETTINGS: DispatcherSettings = {
   maxSendFailures: 3,
 };
 
-/** Test receivers listen on 127.0.0.1 over plain http: allowed the way a development config allows it. */
-export const TEST_OUTBOUND_TARGETS: OutboundTargetPolicy = outboundTargetsFrom({ NODE_ENV: 'test', WEBHOOK_ALLOW_INSECURE_TARGETS: '127.0.0.1' });
-
 export interface StackOptions {
-  /** Where status and chat webhooks may go (API registration, worker delivery, alert channel); default TEST_OUTBOUND_TARGETS. */
-  outboundTargets?: OutboundTargetPolicy;
   simulator?: KsefSimulatorOptions;
   /** Attachment storage/limits for the API (default: from the environment, as a process would). */
   attachments?: Partial<AttachmentSettings>;
@@ -63,8 +56,6 @@ export interface StackOptions {
   counterpartyAuditEveryMs?: number;
   /** Per-source-system VAT code dictionary (KSEF_VAT_DICTIONARY), given to the API and the worker. */
   vatDictionary?: VatDictionary;
-  /** Source systems whose unknown invoice fields the API drops with a warning (UNKNOWN_FIELDS_LENIENT_SOURCE_SYSTEMS). */
-  lenientSourceSystems?: string[];
   /** Offline mode (KOD II certificate), purchase import: merged over the stack's defaults. */
   features?: Partial<FeatureDeps>;
   /** Sign-in settings of the API (lockout limits), merged over its defaults. */
@@ -128,10 +119,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const ksef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000 }, silentLogger);
   const dispatchKsef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000, maxAttempts: 1 }, silentLogger);
   const dispatcher: DispatcherSettings = { ...TEST_DISPATCHER_SETTINGS, ...options.dispatcher };
-  const outboundTargets = options.outboundTargets ?? TEST_OUTBOUND_TARGETS;
   const alerting =
     options.alerting ??
-    createAlerting({ prisma, logger: silentLogger, escalationChain: ['first-line@example.com', 'manager@example.com'], scope: taskQueue, targets: outboundTargets, ...options.alertingOptions });
+    createAlerting({ prisma, logger: silentLogger, escalationChain: ['first-line@example.com', 'manager@example.com'], scope: taskQueue, ...options.alertingOptions });
   const auth = await createTestAuth(prisma);
   const worker: Worker = await createWorker({
     connection: nativeConnection,
@@ -152,7 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       ...options.features,
       offline: { apiBaseUrl: sim.url, latarniaUrl: `${sim.rootUrl}/latarnia`, qrBaseUrl: 'https://qr-test.ksef.mf.gov.pl', probeTimeoutMs: 1000, ...options.features?.offline },
     },
-    operations: { webhooks: { initialBackoffMs: 200, maxBackoffMs: 1000, timeoutMs: 3000, targets: outboundTargets, ...options.operations?.webhooks }, checks: options.operations?.checks },
+    operations: { webhooks: { initialBackoffMs: 200, maxBackoffMs: 1000, timeoutMs: 3000, ...options.operations?.webhooks }, checks: options.operations?.checks },
   });
   const workerRun = worker.run();
   const app = createApp({
@@ -165,10 +155,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     ksefBaseUrl: sim.url,
     lifecycle,
     alerting,
-    outboundTargets,
     attachments: options.attachments,
     vatDictionary: options.vatDictionary,
-    lenientSourceSystems: options.lenientSourceSystems,
     auth: options.auth,
   });
   await ensureOperationsSweep(temporal, taskQueue, { tickMs: 1000, digestEveryMs: 60 * 60 * 1000, checksEveryMs: 60 * 60 * 1000, ...options.operations?.sweep });
