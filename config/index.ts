@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: z.string().url().optional(),
   DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+  /** `npm start` on the embedded default creates demo people + a demo key (never in production). */
+  KSEFOPS_DEMO_SEED: bool(true),
 
   DATABASE_URL: z.string().url().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().default(5433),
@@ -241,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     logLevel: e.LOG_LEVEL,
     rootDir: ROOT,
     dataDir: e.DATA_DIR,
+    demoSeed: e.KSEFOPS_DEMO_SEED,
     api: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}` },
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT },
     temporal: {

@@ -14,6 +14,8 @@ import { startEmbeddedPostgres, ensureDatabase } from '../infra/postgres';
 import { isPortOpen, stopChild, waitFor } from '../infra/processes';
 import { connectTemporalClient } from '../infra/temporal-connection';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
+import { demoBanner, seedDemo } from '../api/auth/demo-seed';
+import { createPrismaClient } from '../prisma/client';
 
 async function main() {
   const config = loadConfig();
@@ -68,6 +70,7 @@ async function main() {
     }
     logger.info('applying migrations');
     await migrateDeploy(config.rootDir, databaseUrl);
+    const demo = await seedDemoOn(databaseUrl, config, logger);
 
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_UI_URL: temporalUi };
     const tsx = path.join(config.rootDir, 'node_modules', '.bin', 'tsx');
@@ -105,6 +108,7 @@ async function main() {
       `  Temporal gRPC  ${temporalAddress}`,
       `  KSeF endpoint  ${config.ksef.baseUrl}${config.ksef.startSimulator ? '  (local simulator)' : ''}`,
       `  Database       ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
+      ...(demo === 'refused' ? [] : demoBanner(`${config.api.publicUrl}/ui`)),
       'Press Ctrl-C to stop.',
       '',
     ];
@@ -112,6 +116,22 @@ async function main() {
   } catch (error) {
     logger.fatal({ err: error }, 'start failed');
     await shutdown(1);
+  }
+}
+
+/** Demo identities on the embedded default only (api/auth/demo-seed.ts says when). */
+async function seedDemoOn(databaseUrl: string, config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>) {
+  const prisma = createPrismaClient(databaseUrl, 1);
+  try {
+    return await seedDemo(prisma, logger, {
+      nodeEnv: config.env,
+      configuredDatabaseUrl: config.database.url,
+      startSimulator: config.ksef.startSimulator,
+      ksefBaseUrl: config.ksef.baseUrl,
+      enabled: config.demoSeed,
+    });
+  } finally {
+    await prisma.$disconnect();
   }
 }
 
