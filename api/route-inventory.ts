@@ -38,3 +38,24 @@ export function mountedRoutes(app: Express): MountedRoute[] {
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
   return out;
 }
+
+/**
+ * The literal words of every route and mount path (`api`, `v1`, `users`, `export.csv`, `assets`, …),
+ * lower case: the canonical-path gate refuses any other spelling of them.
+ */
+export function routeLiterals(app: Express, extra: readonly string[] = []): Set<string> {
+  const words = new Set(extra.map((w) => w.toLowerCase()));
+  const add = (path: string) => {
+    for (const segment of path.split('/')) if (segment && !/[{}:*]/.test(segment)) words.add(segment.toLowerCase());
+  };
+  for (const route of mountedRoutes(app)) add(route.path);
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      // Mounted middleware without routes (express.static under /ui/assets) has words too.
+      if (typeof layer.rawPath === 'string') add(layer.rawPath);
+      if (layer.handle?.stack) walk(layer.handle.stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return words;
+}
