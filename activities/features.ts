@@ -15,7 +15,7 @@ export interface FeatureDeps {
 export function createFeatureActivities(deps: ActivityDeps, features: FeatureDeps = {}) {
   return {
     ...createCorrectionActivities({ prisma: deps.prisma }),
-    ...createOfflineActivities({ prisma: deps.prisma, offline: features.offline }),
+    ...createOfflineActivities({ prisma: deps.prisma, offline: features.offline, alerting: deps.alerting }),
     ...createImportActivities({ prisma: deps.prisma, ksef: deps.ksef, logger: deps.logger, imports: features.imports }),
   };
 }

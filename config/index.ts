@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { vatDictionaryFromEnv } from '../domain/validation';
 import { PUBLISHED_LIMITS, type LimitTable } from '../workflows/rate-budget';
+import { latarniaUrlFor } from '../ksef-client/environments';
 
 /**
  * The one place configuration is read (12-factor: everything from the environment, with defaults
@@ -287,8 +288,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     offline: {
       apiBaseUrl: e.KSEF_BASE_URL,
-      // The simulator serves Latarnia next to /v2; a real installation names MF's service explicitly.
-      latarniaUrl: e.KSEF_LATARNIA_URL ?? (e.KSEF_START_SIMULATOR ? e.KSEF_BASE_URL.replace(/\/v2\/?$/, '/latarnia') : null),
+      // The simulator serves Latarnia next to /v2; an official KSeF base URL implies MF's Latarnia host.
+      latarniaUrl: e.KSEF_LATARNIA_URL ?? (e.KSEF_START_SIMULATOR ? e.KSEF_BASE_URL.replace(/\/v2\/?$/, '/latarnia') : latarniaUrlFor(e.KSEF_BASE_URL)),
       qrBaseUrl: e.KSEF_QR_BASE_URL,
       certificate:
         e.KSEF_OFFLINE_CERT_FILE && e.KSEF_OFFLINE_KEY_FILE

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import pino from 'pino';
 import type { SimulatorContext } from './context';
+import { availabilityGate } from './availability';
 import { loadOrCreateKeyMaterial } from './crypto';
 import { FaultInjector } from './faults';
 import { errorHandler } from './http';
@@ -73,6 +74,7 @@ export function createKsefSimulator(options: KsefSimulatorOptions = {}): KsefSim
 
   const v2 = express.Router();
   v2.use(faultInjection(context));
+  v2.use(availabilityGate(() => context.state.availability));
   v2.use(rateLimiting(context));
   // an encrypted invoice is ≤ 3 MB, base64 inflates by a third
   v2.use(express.json({ limit: '5mb' }));

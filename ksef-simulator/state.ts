@@ -1,4 +1,5 @@
 import type { KeyMaterial } from './crypto';
+import { AvailabilityBoard } from './availability';
 import type { InvoiceFacts } from './invoice-facts';
 
 export interface StatusInfo {
@@ -103,18 +104,6 @@ export interface LedgerEntry {
   acquisitionDate: string;
 }
 
-export type AvailabilityStatus = 'FULL_AVAILABILITY' | 'ONGOING_UNAVAILABILITY' | 'ONGOING_FAILURE' | 'ONGOING_TOTAL_FAILURE';
-
-export interface AvailabilityMessage {
-  id: string;
-  /** SDK categories: 01 failure, 02 total failure, 03 planned unavailability. */
-  category: '01' | '02' | '03';
-  title: string;
-  text: string;
-  start: string;
-  end: string | null;
-}
-
 export interface RequestCounter {
   total: number;
   tooManyRequests: number;
@@ -134,7 +123,8 @@ export interface SimulatorState {
   byDuplicateKey: Map<string, InvoiceRecord>;
   finalStatusCounts: Record<string, number>;
   requestCounters: Map<string, RequestCounter>;
-  availability: { status: AvailabilityStatus; messages: AvailabilityMessage[] };
+  /** Latarnia: announced maintenance windows and failures (ksef-simulator/availability.ts). */
+  availability: AvailabilityBoard;
   tokenPolicy: 'any' | 'strict';
   /** KSeF token → NIP it may authenticate for (null = any context). */
   registeredTokens: Map<string, string | null>;
@@ -152,7 +142,7 @@ export function createState(keys: KeyMaterial, tokenPolicy: 'any' | 'strict', to
     byDuplicateKey: new Map(),
     finalStatusCounts: {},
     requestCounters: new Map(),
-    availability: { status: 'FULL_AVAILABILITY', messages: [] },
+    availability: new AvailabilityBoard(),
     tokenPolicy,
     registeredTokens: new Map(tokens.map((t) => [t.token, t.nip ?? null])),
   };
@@ -169,7 +159,7 @@ export function resetState(state: SimulatorState): void {
   state.byDuplicateKey.clear();
   for (const key of Object.keys(state.finalStatusCounts)) delete state.finalStatusCounts[key];
   state.requestCounters.clear();
-  state.availability = { status: 'FULL_AVAILABILITY', messages: [] };
+  state.availability.clear();
 }
 
 export const INVOICE_STATUS: Record<number, string> = {

@@ -9,6 +9,7 @@ export function problemClassOf(request: Pick<AlertRequest, 'kind' | 'errorCode'>
     case 'approval-needed':
       return 'approval';
     case 'stuck-processing':
+    case 'ksef-availability':
       return 'ksef-unavailable';
     case 'rejection-spike':
     case 'time-to-fix-growth':

@@ -8,7 +8,8 @@ export type AlertKind =
   | 'time-to-fix-growth'
   | 'threshold-approaching'
   | 'retries-exhausted'
-  | 'bus-factor';
+  | 'bus-factor'
+  | 'ksef-availability';
 
 /** The error classes the responsibility map is keyed on. */
 export const ERROR_CLASSES = [

@@ -4,7 +4,8 @@
  */
 import { Context } from '@temporalio/activity';
 import { offlineSendingDeadline, warsawDateOf, type OfflineMode } from '../../domain/business-days';
-import { checkKsefAvailability, type KsefAvailability } from '../../ksef-client/availability';
+import { checkKsefAvailability, isAnnouncedOutage, type KsefAvailability } from '../../ksef-client/availability';
+import type { Alerting } from '../alerting/alerting';
 import { buildCertificateVerificationUrl, buildInvoiceVerificationUrl, qrLabel } from '../../ksef-client/qr';
 import type { PrismaClient } from '../../prisma/client';
 
@@ -29,19 +30,47 @@ export interface OfflineEntry {
   qrLabel: string;
 }
 
-export function modeOf(availability: KsefAvailability): OfflineMode {
-  if (availability.announced === 'ONGOING_UNAVAILABILITY') return 'UNAVAILABILITY';
-  if (availability.announced === 'ONGOING_FAILURE' || availability.announced === 'ONGOING_TOTAL_FAILURE') return 'EMERGENCY';
-  // Unannounced: the taxpayer may always issue offline24 (facts §9).
+/**
+ * Latarnia's status → the legal offline mode (facts §9): announced maintenance = offline mode
+ * (art. 106nh, deadline from the period's end), failure = emergency mode (art. 106nf, 7 business
+ * days). A total failure lifts the duty to send at all; the product still sends once KSeF is back,
+ * under the emergency deadline, which is allowed and keeps the registry complete.
+ */
+export function modeOf(availability: Pick<KsefAvailability, 'announced'>): OfflineMode {
+  if (availability.announced === 'MAINTENANCE') return 'UNAVAILABILITY';
+  if (availability.announced === 'FAILURE' || availability.announced === 'TOTAL_FAILURE') return 'EMERGENCY';
+  // Unannounced (or a Latarnia answer we do not understand): the taxpayer may always issue offline24.
   return 'OFFLINE24';
 }
 
-export function createOfflineActivities(deps: { prisma: PrismaClient; offline?: OfflineSettings }) {
+/** A degraded Latarnia answer repeats on every probe: one alert an hour is enough. */
+const DEGRADED_ALERT_WINDOW_MS = 60 * 60 * 1000;
+
+export function createOfflineActivities(deps: { prisma: PrismaClient; offline?: OfflineSettings; alerting?: Alerting }) {
   const settings = () => {
     if (!deps.offline) throw new Error('KSEFOPS_OFFLINE_NOT_CONFIGURED: the worker was created without offline settings');
     return deps.offline;
   };
-  const look = () => checkKsefAvailability({ apiBaseUrl: settings().apiBaseUrl, latarniaUrl: settings().latarniaUrl, timeoutMs: settings().probeTimeoutMs });
+  const look = async () => {
+    const a = await checkKsefAvailability({ apiBaseUrl: settings().apiBaseUrl, latarniaUrl: settings().latarniaUrl, timeoutMs: settings().probeTimeoutMs });
+    // Not understanding Latarnia means an announced outage could go unnoticed (wrong offline mode
+    // and deadline): someone must look, but the invoice itself goes on by the API probe.
+    if (a.degraded && deps.alerting) {
+      await deps.alerting
+        .raise(
+          {
+            kind: 'ksef-availability',
+            errorCode: 'KSEF_AVAILABILITY_UNKNOWN',
+            reason: `${a.detail}. Offline decisions fall back to the API probe (offline24) until Latarnia answers with AVAILABLE, MAINTENANCE, FAILURE or TOTAL_FAILURE.`,
+            escalationLevel: 0,
+            details: { rawStatus: a.rawStatus, latarniaUrl: settings().latarniaUrl },
+          },
+          { suppressWhenThrottled: true, windowMs: DEGRADED_ALERT_WINDOW_MS },
+        )
+        .catch(() => undefined);
+    }
+    return a;
+  };
 
   return {
     async checkKsefAvailability(): Promise<{ available: boolean; mode: OfflineMode; detail: string }> {
@@ -130,7 +159,7 @@ export function createOfflineActivities(deps: { prisma: PrismaClient; offline?: 
       for (;;) {
         const a = await look();
         ctx.heartbeat(a.detail);
-        const announcementOngoing = a.announced !== null && a.announced !== 'FULL_AVAILABILITY';
+        const announcementOngoing = isAnnouncedOutage(a.announced);
         if (a.available) return { available: true, detail: a.detail, announcementOngoing };
         if (input.untilAnnouncementEnds && !announcementOngoing) return { available: false, detail: a.detail, announcementOngoing };
         const left = input.untilMs - Date.now();

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { SimulatorContext } from '../context';
 import { faultConfigSchema } from '../faults';
 import { PUBLISHED_RATE_LIMITS, type RateLimitOverrides } from '../rate-limits';
 import { resetState } from '../state';
+import { availabilityAdminRoutes } from './latarnia';
 
 const windowSchema = z.object({ perSecond: z.number().int().min(1).nullable(), perMinute: z.number().int().min(1).nullable(), perHour: z.number().int().min(1).nullable() }).partial();
 const rateLimitUpdate = z
@@ -15,13 +15,6 @@ const rateLimitUpdate = z
     limits: z.partialRecord(z.enum(Object.keys(PUBLISHED_RATE_LIMITS) as [keyof typeof PUBLISHED_RATE_LIMITS]), windowSchema).optional(),
   })
   .strict();
-
-const availabilityUpdate = z.object({
-  status: z.enum(['FULL_AVAILABILITY', 'ONGOING_UNAVAILABILITY', 'ONGOING_FAILURE', 'ONGOING_TOTAL_FAILURE']),
-  messages: z
-    .array(z.object({ category: z.enum(['01', '02', '03']), title: z.string(), text: z.string().default(''), start: z.string().optional(), end: z.string().nullish() }))
-    .default([]),
-});
 
 const tokenRegistration = z.object({
   policy: z.enum(['any', 'strict']).optional(),
@@ -66,16 +59,7 @@ export function adminRoutes(ctx: SimulatorContext): Router {
     res.status(204).end();
   });
 
-  router.get('/availability', (_req, res) => void res.json(state.availability));
-  router.put('/availability', (req, res) => {
-    const parsed = availabilityUpdate.safeParse(req.body ?? {});
-    if (!parsed.success) return badRequest(res, parsed.error);
-    state.availability = {
-      status: parsed.data.status,
-      messages: parsed.data.messages.map((m) => ({ id: randomUUID(), category: m.category, title: m.title, text: m.text, start: m.start ?? new Date().toISOString(), end: m.end ?? null })),
-    };
-    res.json(state.availability);
-  });
+  router.use(availabilityAdminRoutes(ctx));
 
   router.get('/rate-limits', (_req, res) => void res.json({ enabled: ctx.rateLimiter.enabled, limits: ctx.rateLimiter.limits() }));
   router.put('/rate-limits', (req, res) => {

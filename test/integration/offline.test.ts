@@ -115,7 +115,7 @@ describe('offline mode', () => {
     await fetch(`${stack.simulatorRootUrl}/_sim/availability`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ status: 'ONGOING_FAILURE', messages: [{ category: '01', title: 'Awaria KSeF' }] }),
+      body: JSON.stringify({ status: 'FAILURE', title: 'Awaria KSeF' }),
     });
     try {
       const { id, handle } = await submit(sampleInvoice());
@@ -129,10 +129,10 @@ describe('offline mode', () => {
           return r.step === 'offline' ? r : undefined;
         }),
       ).toMatchObject({ status: 'SENDING', step: 'offline' });
-      await fetch(`${stack.simulatorRootUrl}/_sim/availability`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'FULL_AVAILABILITY' }) });
+      await fetch(`${stack.simulatorRootUrl}/_sim/availability`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'AVAILABLE' }) });
       expect(((await handle.result()) as InvoiceWorkflowState).status).toBe('ACCEPTED');
     } finally {
-      await fetch(`${stack.simulatorRootUrl}/_sim/availability`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'FULL_AVAILABILITY' }) });
+      await fetch(`${stack.simulatorRootUrl}/_sim/availability`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'AVAILABLE' }) });
     }
   });
 
@@ -141,9 +141,9 @@ describe('offline mode', () => {
       fetch(`${stack.simulatorRootUrl}/_sim/availability`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ status, messages: status === 'FULL_AVAILABILITY' ? [] : [{ category: '03', title: 'Planowana niedostępność KSeF' }] }),
+        body: JSON.stringify({ status, ...(status === 'AVAILABLE' ? {} : { title: 'Planowana niedostępność KSeF' }) }),
       });
-    await availability('ONGOING_UNAVAILABILITY');
+    await availability('MAINTENANCE');
     try {
       // Test scale: the deadline is 4 s after the period's end (legally: the next business day), alerted 3 s before.
       stack.lifecycle.offlineDeadlineOverrideMs = 4000;
@@ -163,7 +163,7 @@ describe('offline mode', () => {
       // The period ends, but KSeF still does not answer: now the deadline is fixed from the end, and alerted.
       await faults({ outage: { durationMs: 600_000, status: 503 } });
       const endedAt = Date.now();
-      await availability('FULL_AVAILABILITY');
+      await availability('AVAILABLE');
       const missed = await eventually(() => stack.prisma.alert.findFirst({ where: { registryId: id, errorCode: 'OFFLINE_DEADLINE_MISSED' } }), 20_000);
       expect(missed.reason).toContain('not sent to KSeF by its legal deadline');
       const fixed = await stack.prisma.offlineInvoice.findUniqueOrThrow({ where: { registryId: id } });
@@ -181,7 +181,7 @@ describe('offline mode', () => {
       const afterAlerts = await stack.prisma.auditEvent.findMany({ where: { targetId: id, action: 'invoice.offline-deadline', result: { not: 'recomputed' } }, orderBy: { id: 'asc' } });
       expect(afterAlerts.map((a) => a.result)).toEqual(['approaching', 'missed']);
     } finally {
-      await availability('FULL_AVAILABILITY');
+      await availability('AVAILABLE');
     }
   });
 

@@ -88,12 +88,13 @@ describe('KSeF simulator: fault injection, rate limits and admin endpoints', () 
   });
 
   it('Latarnia status and messages follow /_sim/availability', async () => {
-    expect((await http(`${sim.running.rootUrl}/latarnia/status`)).body.status).toBe('FULL_AVAILABILITY');
-    await sim.client.admin('/availability', { method: 'PUT', json: { status: 'ONGOING_FAILURE', messages: [{ category: '01', title: 'Awaria KSeF', text: 'Tryb awaryjny' }] } });
-    expect((await http(`${sim.running.rootUrl}/latarnia/status`)).body.status).toBe('ONGOING_FAILURE');
+    expect((await http(`${sim.running.rootUrl}/latarnia/status`)).body).toEqual({ status: 'AVAILABLE', messages: [] });
+    await sim.client.admin('/availability', { method: 'PUT', json: { status: 'FAILURE', title: 'Awaria KSeF', text: 'Tryb awaryjny', apiAvailable: true } });
+    expect((await http(`${sim.running.rootUrl}/latarnia/status`)).body.status).toBe('FAILURE');
     const messages = await http(`${sim.running.rootUrl}/latarnia/messages`);
     expect(messages.body).toHaveLength(1);
-    expect(messages.body[0]).toMatchObject({ category: '01', title: 'Awaria KSeF' });
+    expect(messages.body[0]).toMatchObject({ category: 'FAILURE', type: 'FAILURE_START', title: 'Awaria KSeF', version: 1 });
+    await sim.client.admin('/availability', { method: 'DELETE' });
   });
 
   it('official but unimplemented operations → 501; unknown paths → 404', async () => {
