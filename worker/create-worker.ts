@@ -5,6 +5,7 @@ import { createAlerting } from '../activities/alerts';
 import { createOperationsActivities, type OperationsDeps } from '../activities/operations';
 import { createCounterpartyAuditActivities } from '../activities/counterparty-audit';
 import { createFeatureActivities, type FeatureDeps } from '../activities/features';
+import { withErrorClassification } from '../activities/errors';
 
 export interface WorkerWiring {
   connection: NativeConnection;
@@ -35,12 +36,14 @@ export async function createWorker(w: WorkerWiring): Promise<Worker> {
     connection: w.connection,
     namespace: w.namespace,
     taskQueue: w.taskQueue,
-    activities: {
+    // Deterministic failures (constraint violations, invalid data, 4xx from KSeF) leave every activity
+    // as non-retryable with a code, so no policy retries them forever (activities/errors.ts).
+    activities: withErrorClassification({
       ...createActivities({ ...w.deps, alerting }),
       ...createOperationsActivities({ ...w.deps, ...w.operations, alerting }),
       ...createFeatureActivities({ ...w.deps, alerting }, w.features),
       ...createCounterpartyAuditActivities(w.deps),
-    },
+    }),
     ...(w.workflowBundle ? { workflowBundle: w.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...w.tuning,
     ...(w.identity ? { identity: w.identity } : {}),

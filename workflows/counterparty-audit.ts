@@ -1,10 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { CounterpartyAuditActivities } from '../activities/counterparty-audit';
+import { activityOptions } from './retry-policies';
 
-const { runCounterpartyAudit } = proxyActivities<CounterpartyAuditActivities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '5 seconds', maximumAttempts: 5 },
-});
+const { runCounterpartyAudit } = proxyActivities<CounterpartyAuditActivities>(activityOptions('counterpartyAudit'));
 
 /** Started by the counterparty-audit Schedule (and by the API on demand): one stored audit run. */
 export async function counterpartyAuditWorkflow(input: { trigger: string }): Promise<{ runId: string; checked: number; failing: number }> {

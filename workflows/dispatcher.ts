@@ -9,6 +9,7 @@
 import { condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { DispatchActivities } from '../activities/dispatch';
 import { dispatcherStateQuery, wakeDispatcherSignal, type DispatcherInput } from './contracts';
+import { activityOptions } from './retry-policies';
 import { available, nextBatchSessionAt, prune, record, whenAvailable, type EndpointGroup, type UsageLog } from './rate-budget';
 
 const MAX_BACKOFF_MS = 60_000;
@@ -16,11 +17,7 @@ const MAX_BACKOFF_MS = 60_000;
 export async function ksefDispatcherWorkflow(input: DispatcherInput): Promise<void> {
   const { sellerNip, settings } = input;
   const { limits } = settings;
-  const acts = proxyActivities<DispatchActivities>({
-    startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: '2 minutes',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-  });
+  const acts = proxyActivities<DispatchActivities>(activityOptions('dispatcher'));
 
   let usage: UsageLog = input.usage ?? {};
   let woken = false;

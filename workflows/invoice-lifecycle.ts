@@ -47,6 +47,7 @@ import {
   type KsefOutcomeSignal,
   type KsefSentSignal,
 } from './contracts';
+import { activityOptions } from './retry-policies';
 
 type HumanOutcome = 'retry' | 'corrected' | 'manual-exception' | 'cancel';
 type OfflineState = OfflineEntry & { invoiceHash: string; alerted: boolean; missed: boolean; periodEnded?: boolean };
@@ -59,39 +60,19 @@ const OFFLINE_DEADLINE_FROM_PERIOD_END = 'offline-deadline-from-period-end';
 const LEAN_SEND_PATH = 'lean-send-path';
 const SENT_BY_DISPATCHER = 'sent-by-dispatcher';
 const CORRECTION_POLL_MAX_MS = 10 * 60 * 1000;
+/** Triage code when an activity failed for good without a code of its own (e.g. a timeout). */
+const ACTIVITY_FAILED = 'KSEFOPS_ACTIVITY_FAILED';
 
 export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceWorkflowState> {
   const { settings } = input;
-  const local = proxyActivities<LifecycleActivities>({
-    startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-  });
-  const ksef = proxyActivities<LifecycleActivities>({
-    startToCloseTimeout: '2 minutes',
-    retry: {
-      maximumAttempts: settings.ksefMaxAttempts,
-      initialInterval: settings.ksefInitialRetryMs,
-      backoffCoefficient: 2,
-      nonRetryableErrorTypes: ['KSEF_BUSINESS_REJECTION', 'KSEF_AUTH'],
-    },
-  });
-
-  const corrections = proxyActivities<CorrectionActivities>({
-    startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-  });
-
-  const offlineActs = proxyActivities<OfflineActivities>({
-    startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-  });
+  // Retry policies: workflows/retry-policies.ts (bounded, or unbounded with the reason written there).
+  const local = proxyActivities<LifecycleActivities>(activityOptions('registry'));
+  const ksef = proxyActivities<LifecycleActivities>(activityOptions('ksefCall', { maximumAttempts: settings.ksefMaxAttempts, initialInterval: settings.ksefInitialRetryMs }));
+  const corrections = proxyActivities<CorrectionActivities>(activityOptions('corrections'));
+  const offlineActs = proxyActivities<OfflineActivities>(activityOptions('offline'));
   const recheckMs = settings.offlineRecheckMs ?? 60_000;
   // Probing for KSeF's return is one long heartbeating activity per phase, not a timer per probe.
-  const offlineWait = proxyActivities<OfflineActivities>({
-    startToCloseTimeout: '1 day',
-    heartbeatTimeout: Math.max(30_000, recheckMs * 3),
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-  });
+  const offlineWait = proxyActivities<OfflineActivities>(activityOptions('offlineWait', { heartbeatTimeout: Math.max(30_000, recheckMs * 3) }));
 
   let invoice: Invoice = input.invoice;
   let contentHash = input.contentHash;
@@ -505,131 +486,142 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
   let technicalCorrectionOf: string | null = null;
 
   for (;;) {
-    // Validate. Lean runs record the receipt with the first status change, and leave the Temporal UI's
-    // status as it was for the milliseconds validation takes.
-    if (lean) {
-      await local.projectStatus({
-        registryId: input.registryId,
-        projection: enter('VALIDATING', 'validate', { nextAction: null }, false),
-        ...(unrecordedReceipt ? { audit: unrecordedReceipt } : {}),
-      });
-      unrecordedReceipt = null;
-    } else {
-      await moveTo('VALIDATING', 'validate', { nextAction: null });
-    }
-    const check: SendingCheck = lean
-      ? await local.validateForSending({ registryId: input.registryId, workflowId: workflowInfo().workflowId, invoice, generatedAt: input.submittedAt })
-      : await local.validateInvoice({ invoice, generatedAt: input.submittedAt });
-    if (!check.valid) {
-      const first = check.issues[0];
-      const outcome = await triage('NEEDS_FIX', {
-        code: first?.code ?? 'VALIDATION_FAILED',
-        reason: check.issues.map((i) => `${i.field}: ${i.message.en}`).join('; '),
-        details: check.issues.map((i) => `${i.code} ${i.field}`),
-      });
-      if (await closeIfFinal(outcome)) return state;
-      continue;
-    }
-
-    // Correction checklist: what a KOR/ROZ refers to must be in KSeF first; edge cases need a person.
-    let checklistApproval: string | null = null;
-    if (hasReferences(invoice) && patched(CORRECTION_CHECKLIST)) {
-      const checklist = await correctionChecklist();
-      if (checklist.kind === 'human') {
-        if (await closeIfFinal(checklist.outcome)) return state;
+    // A step whose activity failed for good (a deterministic error is non-retryable, a bounded policy
+    // ran out) sends the invoice to triage with the failure's code instead of failing the workflow.
+    // Histories without such a failure never enter the catch, so they replay unchanged.
+    try {
+      // Validate. Lean runs record the receipt with the first status change, and leave the Temporal UI's
+      // status as it was for the milliseconds validation takes.
+      if (lean) {
+        await local.projectStatus({
+          registryId: input.registryId,
+          projection: enter('VALIDATING', 'validate', { nextAction: null }, false),
+          ...(unrecordedReceipt ? { audit: unrecordedReceipt } : {}),
+        });
+        unrecordedReceipt = null;
+      } else {
+        await moveTo('VALIDATING', 'validate', { nextAction: null });
+      }
+      const check: SendingCheck = lean
+        ? await local.validateForSending({ registryId: input.registryId, workflowId: workflowInfo().workflowId, invoice, generatedAt: input.submittedAt })
+        : await local.validateInvoice({ invoice, generatedAt: input.submittedAt });
+      if (!check.valid) {
+        const first = check.issues[0];
+        const outcome = await triage('NEEDS_FIX', {
+          code: first?.code ?? 'VALIDATION_FAILED',
+          reason: check.issues.map((i) => `${i.field}: ${i.message.en}`).join('; '),
+          details: check.issues.map((i) => `${i.code} ${i.field}`),
+        });
+        if (await closeIfFinal(outcome)) return state;
         continue;
       }
-      if (checklist.kind === 'amended') continue;
-      checklistApproval = checklist.approvalReason;
-    }
 
-    // Approve when a rule requires it (once; a correction that changes the amount asks again)
-    if (!approved && (check.approvalRequired || checklistApproval)) {
-      if (!(await awaitApproval(checklistApproval && !check.approvalRequired ? checklistApproval : undefined))) {
-        state.nextAction = null;
-        await moveAndAudit('CANCELLED', 'closed', {}, auditEntry('invoice.close', 'CANCELLED', 'system'));
+      // Correction checklist: what a KOR/ROZ refers to must be in KSeF first; edge cases need a person.
+      let checklistApproval: string | null = null;
+      if (hasReferences(invoice) && patched(CORRECTION_CHECKLIST)) {
+        const checklist = await correctionChecklist();
+        if (checklist.kind === 'human') {
+          if (await closeIfFinal(checklist.outcome)) return state;
+          continue;
+        }
+        if (checklist.kind === 'amended') continue;
+        checklistApproval = checklist.approvalReason;
+      }
+
+      // Approve when a rule requires it (once; a correction that changes the amount asks again)
+      if (!approved && (check.approvalRequired || checklistApproval)) {
+        if (!(await awaitApproval(checklistApproval && !check.approvalRequired ? checklistApproval : undefined))) {
+          state.nextAction = null;
+          await moveAndAudit('CANCELLED', 'closed', {}, auditEntry('invoice.close', 'CANCELLED', 'system'));
+          return state;
+        }
+        approved = true;
+      }
+
+      // Offline: the source issued it offline, or KSeF cannot take invoices → QR codes, deadline, wait.
+      if ((invoice.offline === true || settings.offlineAuto === true) && patched(OFFLINE_MODE)) {
+        const known = currentOffline();
+        if (known && known.invoiceHash !== check.invoiceHash) await goOffline(known.mode, 'Technical correction of an offline invoice', check.invoiceHash);
+        if (!currentOffline() && invoice.offline) await goOffline('OFFLINE24', 'Issued offline by the source system', check.invoiceHash);
+        if (!currentOffline() && settings.offlineAuto) {
+          const availability = await offlineActs.checkKsefAvailability();
+          if (!availability.available) await goOffline(availability.mode, availability.detail, check.invoiceHash);
+        }
+        const now = currentOffline();
+        if (now) await waitForKsef(now);
+      }
+
+      // Send: queue the XML with the seller's dispatcher, which owns KSeF's limits.
+      const sentOffline = currentOffline() !== null;
+      state.attempt += 1;
+      currentDispatch = `${input.registryId}:${state.attempt}`;
+      sentNotice = null;
+      outcome = null;
+      const queueing = { lastError: null, nextAction: null, sessionRef: null, invoiceRef: null, invoiceHash: check.invoiceHash };
+      const queued = {
+        registryId: input.registryId,
+        workflowId: workflowInfo().workflowId,
+        sellerNip: invoice.seller.nip,
+        dispatchId: currentDispatch,
+        invoiceHash: check.invoiceHash,
+        ...(sentOffline ? { offlineMode: true, hashOfCorrectedInvoice: technicalCorrectionOf } : {}),
+      };
+      if (lean) {
+        // The staged XML is queued and the registry says SENDING in the same activity.
+        await local.enqueueForKsef({ ...queued, projection: enter('SENDING', 'send', queueing), ...(sentByDispatcher ? { reportSent: false } : {}) });
+      } else {
+        await moveTo('SENDING', 'send', queueing);
+        await local.enqueueForKsef({ ...queued, xml: (check as ValidationOutcome & { valid: true }).xml });
+      }
+
+      // Confirm
+      const status = await awaitKsefOutcome();
+      if (status.failure && status.failure.code === 'KSEF_UNAVAILABLE' && settings.offlineAuto === true && patched(OFFLINE_MODE)) {
+        // KSeF stopped taking invoices while this one waited: issue it offline and send it when KSeF is back.
+        if (!currentOffline()) {
+          const availability = await offlineActs.checkKsefAvailability();
+          await goOffline(availability.mode, status.failure.reason, check.invoiceHash);
+        }
+        continue;
+      }
+      if (sentOffline && !status.failure) {
+        await offlineActs.noteOfflineEvent({ registryId: input.registryId, event: 'sent', ksefNumber: status.code === 200 ? status.ksefNumber : null, technicalCorrectionOf });
+        if (state.offline) state.offline.sent = true;
+        // A rejected offline invoice is re-sent as a technical correction citing the rejected file.
+        technicalCorrectionOf = status.code === 200 ? null : check.invoiceHash;
+      }
+      if (status.failure) {
+        const next = await triage('NEEDS_FIX', { code: status.failure.code, reason: status.failure.reason });
+        if (await closeIfFinal(next)) return state;
+        continue;
+      }
+      state.sessionRef = status.sessionRef;
+      state.invoiceRef = status.invoiceRef;
+      if (status.code === 200 && status.ksefNumber) {
+        await accept(status.ksefNumber, 'accepted');
         return state;
       }
-      approved = true;
-    }
-
-    // Offline: the source issued it offline, or KSeF cannot take invoices → QR codes, deadline, wait.
-    if ((invoice.offline === true || settings.offlineAuto === true) && patched(OFFLINE_MODE)) {
-      const known = currentOffline();
-      if (known && known.invoiceHash !== check.invoiceHash) await goOffline(known.mode, 'Technical correction of an offline invoice', check.invoiceHash);
-      if (!currentOffline() && invoice.offline) await goOffline('OFFLINE24', 'Issued offline by the source system', check.invoiceHash);
-      if (!currentOffline() && settings.offlineAuto) {
-        const availability = await offlineActs.checkKsefAvailability();
-        if (!availability.available) await goOffline(availability.mode, availability.detail, check.invoiceHash);
+      // A lost response followed by a re-send comes back as a duplicate of our own invoice: adopt it.
+      if (status.code === 440 && status.originalKsefNumber) {
+        const originalHash = await ksef.fetchKsefInvoiceHash({ sellerNip: invoice.seller.nip, ksefNumber: status.originalKsefNumber });
+        if (originalHash === check.invoiceHash) {
+          await accept(status.originalKsefNumber, 'adopted-duplicate');
+          return state;
+        }
       }
-      const now = currentOffline();
-      if (now) await waitForKsef(now);
-    }
-
-    // Send: queue the XML with the seller's dispatcher, which owns KSeF's limits.
-    const sentOffline = currentOffline() !== null;
-    state.attempt += 1;
-    currentDispatch = `${input.registryId}:${state.attempt}`;
-    sentNotice = null;
-    outcome = null;
-    const queueing = { lastError: null, nextAction: null, sessionRef: null, invoiceRef: null, invoiceHash: check.invoiceHash };
-    const queued = {
-      registryId: input.registryId,
-      workflowId: workflowInfo().workflowId,
-      sellerNip: invoice.seller.nip,
-      dispatchId: currentDispatch,
-      invoiceHash: check.invoiceHash,
-      ...(sentOffline ? { offlineMode: true, hashOfCorrectedInvoice: technicalCorrectionOf } : {}),
-    };
-    if (lean) {
-      // The staged XML is queued and the registry says SENDING in the same activity.
-      await local.enqueueForKsef({ ...queued, projection: enter('SENDING', 'send', queueing), ...(sentByDispatcher ? { reportSent: false } : {}) });
-    } else {
-      await moveTo('SENDING', 'send', queueing);
-      await local.enqueueForKsef({ ...queued, xml: (check as ValidationOutcome & { valid: true }).xml });
-    }
-
-    // Confirm
-    const status = await awaitKsefOutcome();
-    if (status.failure && status.failure.code === 'KSEF_UNAVAILABLE' && settings.offlineAuto === true && patched(OFFLINE_MODE)) {
-      // KSeF stopped taking invoices while this one waited: issue it offline and send it when KSeF is back.
-      if (!currentOffline()) {
-        const availability = await offlineActs.checkKsefAvailability();
-        await goOffline(availability.mode, status.failure.reason, check.invoiceHash);
-      }
-      continue;
-    }
-    if (sentOffline && !status.failure) {
-      await offlineActs.noteOfflineEvent({ registryId: input.registryId, event: 'sent', ksefNumber: status.code === 200 ? status.ksefNumber : null, technicalCorrectionOf });
-      if (state.offline) state.offline.sent = true;
-      // A rejected offline invoice is re-sent as a technical correction citing the rejected file.
-      technicalCorrectionOf = status.code === 200 ? null : check.invoiceHash;
-    }
-    if (status.failure) {
-      const next = await triage('NEEDS_FIX', { code: status.failure.code, reason: status.failure.reason });
+      const next = await triage('REJECTED', {
+        code: `KSEF_${status.code}`,
+        reason: status.description + (status.details.length ? ` — ${status.details.join('; ')}` : ''),
+        details: status.details,
+      });
       if (await closeIfFinal(next)) return state;
-      continue;
+    } catch (err) {
+      const failure = failureInfo(err, ACTIVITY_FAILED);
+      // A KSeF number the failed step was about to record (e.g. one another invoice holds) is not the invoice's.
+      state.ksefNumber = null;
+      const next = await triage('NEEDS_FIX', failure);
+      if (await closeIfFinal(next)) return state;
     }
-    state.sessionRef = status.sessionRef;
-    state.invoiceRef = status.invoiceRef;
-    if (status.code === 200 && status.ksefNumber) {
-      await accept(status.ksefNumber, 'accepted');
-      return state;
-    }
-    // A lost response followed by a re-send comes back as a duplicate of our own invoice: adopt it.
-    if (status.code === 440 && status.originalKsefNumber) {
-      const originalHash = await ksef.fetchKsefInvoiceHash({ sellerNip: invoice.seller.nip, ksefNumber: status.originalKsefNumber });
-      if (originalHash === check.invoiceHash) {
-        await accept(status.originalKsefNumber, 'adopted-duplicate');
-        return state;
-      }
-    }
-    const next = await triage('REJECTED', {
-      code: `KSEF_${status.code}`,
-      reason: status.description + (status.details.length ? ` — ${status.details.join('; ')}` : ''),
-      details: status.details,
-    });
-    if (await closeIfFinal(next)) return state;
   }
 
   /** Issued offline: legal deadline (or the configured override), QR codes stored and shown. */

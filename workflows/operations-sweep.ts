@@ -5,6 +5,7 @@
  */
 import { continueAsNew, condition, defineSignal, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { OperationsActivities } from '../activities/operations';
+import { activityOptions } from './retry-policies';
 
 export interface OperationsSweepInput {
   tickMs: number;
@@ -18,10 +19,7 @@ export const sweepNowSignal = defineSignal<[{ digest?: boolean; checks?: boolean
 const TICKS_PER_RUN = 500;
 
 export async function operationsSweepWorkflow(input: OperationsSweepInput): Promise<void> {
-  const ops = proxyActivities<OperationsActivities>({
-    startToCloseTimeout: '5 minutes',
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 3 },
-  });
+  const ops = proxyActivities<OperationsActivities>(activityOptions('operations'));
   let wake = false;
   let forceDigest = false;
   let forceChecks = false;

@@ -7,6 +7,7 @@
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ImportActivities, ImportResult } from '../activities/imports';
 import type { LifecycleActivities } from '../activities';
+import { activityOptions } from './retry-policies';
 
 export interface PurchaseImportInput {
   buyerNip: string;
@@ -16,12 +17,8 @@ export interface PurchaseImportInput {
 }
 
 export async function purchaseImportWorkflow(input: PurchaseImportInput): Promise<ImportResult> {
-  const imports = proxyActivities<ImportActivities>({
-    startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '2 minutes',
-    retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', backoffCoefficient: 2, maximumAttempts: 3 },
-  });
-  const local = proxyActivities<LifecycleActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
+  const imports = proxyActivities<ImportActivities>(activityOptions('purchaseImport'));
+  const local = proxyActivities<LifecycleActivities>(activityOptions('importAlert'));
   try {
     return await imports.importPurchaseInvoices({ buyerNip: input.buyerNip, from: input.from, to: input.to, importedBy: workflowInfo().workflowId });
   } catch (error) {
