@@ -29,6 +29,8 @@ const EnvSchema = z.object({
 
   DATABASE_URL: z.string().url().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().default(5433),
+  /** As root, a clone under a private folder runs the embedded cluster from here (infra/embedded-postgres.ts). */
+  KSEFOPS_EMBEDDED_PG_ROOT: z.string().default('/var/lib/ksef-ops'),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -246,7 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     dataDir: e.DATA_DIR,
     demoSeed: e.KSEFOPS_DEMO_SEED,
     api: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}` },
-    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT },
+    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, embeddedSharedRoot: e.KSEFOPS_EMBEDDED_PG_ROOT },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

@@ -20,7 +20,7 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Where the package's `native/` folder is; tests point it into a private tree. */
   nativeDir?: string;
-  /** Root only, private dataDir/binaries: where they go instead (KSEFOPS_EMBEDDED_PG_ROOT, else /var/lib/ksef-ops). */
+  /** Root only, private dataDir/binaries: where they go instead (config KSEFOPS_EMBEDDED_PG_ROOT). */
   sharedRoot?: string;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -35,7 +35,7 @@ export interface EmbeddedServer {
 
 export async function startEmbeddedServer(options: EmbeddedPostgresOptions): Promise<EmbeddedServer> {
   const log = options.log ?? (() => undefined);
-  const sharedRoot = path.resolve(options.sharedRoot ?? process.env.KSEFOPS_EMBEDDED_PG_ROOT ?? DEFAULT_SHARED_ROOT);
+  const sharedRoot = path.resolve(options.sharedRoot ?? DEFAULT_SHARED_ROOT);
   let nativeDir = options.nativeDir ?? packagedNativeDir();
   let databaseDir = path.join(options.dataDir, 'postgres');
   mkdirSync(options.dataDir, { recursive: true });

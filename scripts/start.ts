@@ -64,7 +64,7 @@ async function main() {
       await ensureDatabase(databaseUrl);
     } else {
       logger.info('starting embedded PostgreSQL');
-      const pg = await startEmbeddedPostgres(config.dataDir, config.database.embeddedPort);
+      const pg = await startEmbeddedPostgres(config.dataDir, config.database.embeddedPort, 'ksefops', { sharedRoot: config.database.embeddedSharedRoot });
       stops.push(pg.stop);
       databaseUrl = pg.url;
     }
