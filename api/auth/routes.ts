@@ -12,6 +12,7 @@ import { SESSION_COOKIE, credentialsOf } from './identity';
 import { PERMISSIONS, can, type Action } from './matrix';
 import { actorIdOf } from './principal';
 import { verifyPassword } from './passwords';
+import { upgradePasswordHash } from './password-upgrade';
 import { newSessionToken, sha256Hex } from './tokens';
 
 export interface AuthSettings {
@@ -82,6 +83,7 @@ export function authRoutes(deps: { prisma: PrismaClient; settings: AuthSettings 
     const expiresAt = new Date(Date.now() + settings.sessionTtlMs);
     await createSession(prisma, user.id, sha256Hex(token), expiresAt);
     await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+    await upgradePasswordHash(prisma, user, password);
     await appendAudit(prisma, { actor: `user:${user.id}`, action: 'auth.login', targetType: 'login', targetId: normalised, result: 'ok', details: { ip: req.ip } });
     setSessionCookie(res, token, settings);
     res.json({ token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email, name: user.name, roles: user.roles } });
