@@ -15,6 +15,7 @@ export function alertingFromConfig(config: AppConfig, prisma: PrismaClient, logg
     escalationChain: config.alerts.escalationChain,
     smtp: config.alerts.smtp,
     webhookUrl: config.alerts.webhookUrl,
+    targets: config.outboundWebhooks.targets,
     publicUrl: config.api.publicUrl,
     scope: config.temporal.taskQueue,
     dedupWindowMs: config.alerts.dedupWindowMs,

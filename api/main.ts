@@ -21,6 +21,7 @@ async function main() {
   const app = createApp({
     alerting,
     alertFallbackChain: config.alerts.escalationChain,
+    outboundTargets: config.outboundWebhooks.targets,
     auth: { sessionTtlMs: config.access.sessionTtlMs, secureCookie: config.api.publicUrl.startsWith('https:') },
     prisma,
     temporal,

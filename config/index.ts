@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { vatDictionaryFromEnv } from '../domain/validation';
 import { PUBLISHED_LIMITS, type LimitTable } from '../workflows/rate-budget';
+import { outboundTargetsFrom } from './outbound-targets';
 import { latarniaUrlFor } from '../ksef-client/environments';
 
 /**
@@ -85,6 +86,8 @@ const EnvSchema = z.object({
   COUNTERPARTY_AUDIT_INTERVAL_MS: z.coerce.number().int().min(60_000).default(6 * 60 * 60 * 1000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+  /** Hosts status/chat webhooks may reach over http: and on private addresses (tests, local development); refused in production. */
+  WEBHOOK_ALLOW_INSECURE_TARGETS: z.string().default(''),
   /** First admin, created on start when no user exists; ignored afterwards. */
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().optional(),
@@ -234,6 +237,14 @@ function attachmentStorageFrom(e: z.infer<typeof EnvSchema>): AttachmentStorageC
   };
 }
 
+function outboundTargetsOrConfigError(e: z.infer<typeof EnvSchema>) {
+  try {
+    return outboundTargetsFrom(e);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration (KSEFOPS_CONFIG_INVALID): ${(error as Error).message}`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -241,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new ConfigError(`Invalid configuration (KSEFOPS_CONFIG_INVALID):\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const outboundTargets = outboundTargetsOrConfigError(e);
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -320,7 +332,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       contentTypes: e.ATTACHMENTS_CONTENT_TYPES ? e.ATTACHMENTS_CONTENT_TYPES.split(',').map((t) => t.trim().toLowerCase()) : DEFAULT_ATTACHMENT_CONTENT_TYPES,
       storage: attachmentStorageFrom(e),
     },
-    statusWebhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    statusWebhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, targets: outboundTargets },
+    /** Where status and chat webhooks may go (registration and send time). */
+    outboundWebhooks: { targets: outboundTargets },
     access: {
       admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
       sessionTtlMs: e.SESSION_TTL_MINUTES * 60 * 1000,

@@ -8,6 +8,7 @@ import { createChannels, type Channels } from './channels';
 import { matchingClassesOf } from './classify';
 import { nextStepOf, titleOf } from './messages';
 import { resolveResponsibility } from './responsibility';
+import type { OutboundTargetPolicy } from '../webhooks/target-policy';
 import type { AlertOutcome, AlertRequest } from './types';
 
 export interface AlertingOptions {
@@ -18,6 +19,8 @@ export interface AlertingOptions {
   smtp?: { url: string; from: string };
   /** Chat-compatible webhook every alert is posted to (in addition to a rule's own webhook). */
   webhookUrl?: string;
+  /** Where chat webhooks may go (default: https to public addresses only). */
+  targets?: OutboundTargetPolicy;
   publicUrl?: string;
   /** The sweeper that owns these alerts' digests: one per worker task queue. */
   scope?: string;
@@ -67,7 +70,7 @@ function activityKey(): string | null {
 export function createAlerting(options: AlertingOptions): Alerting {
   const { prisma, logger } = options;
   const fallbackChain = options.escalationChain?.length ? options.escalationChain : ['ksef-process-owner'];
-  const channels = options.channels ?? createChannels({ smtp: options.smtp });
+  const channels = options.channels ?? createChannels({ smtp: options.smtp, targets: options.targets });
   const scope = options.scope ?? 'default';
   const windowMs = options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
   const linkOf = (registryId?: string | null) =>

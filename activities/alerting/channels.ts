@@ -1,4 +1,6 @@
 import nodemailer from 'nodemailer';
+import { postJson } from '../webhooks/safe-post';
+import { STRICT_TARGET_POLICY, type OutboundTargetPolicy } from '../webhooks/target-policy';
 
 /** Where alerts go out: e-mail (SMTP) and a JSON webhook that chat tools accept (`{text}`). */
 export interface MailMessage {
@@ -16,11 +18,24 @@ export interface Channels {
 
 export class AlertDeliveryError extends Error {
   readonly code = 'KSEFOPS_ALERT_DELIVERY_FAILED';
+  /** What really happened, for the server log only (the message is what the API shows). */
+  constructor(message: string, readonly detail?: string) {
+    super(message);
+  }
 }
 
 const isMailbox = (s: string) => /^[^@\s]+@[^@\s]+$/.test(s);
 
-export function createChannels(options: { smtp?: { url: string; from: string }; webhookTimeoutMs?: number }): Channels {
+/** Where a chat webhook may point: scheme and origin only, since chat URLs carry their token in the path. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+export function createChannels(options: { smtp?: { url: string; from: string }; webhookTimeoutMs?: number; targets?: OutboundTargetPolicy }): Channels {
   const transport = options.smtp ? nodemailer.createTransport(options.smtp.url) : null;
   return {
     mailEnabled: transport !== null,
@@ -35,18 +50,10 @@ export function createChannels(options: { smtp?: { url: string; from: string }; 
       }
     },
     async webhook(url, payload) {
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
-          signal: AbortSignal.timeout(options.webhookTimeoutMs ?? 10000),
-        });
-      } catch (error) {
-        throw new AlertDeliveryError(`webhook ${url} failed: ${(error as Error).message}`);
-      }
-      if (!response.ok) throw new AlertDeliveryError(`webhook ${url} answered ${response.status}`);
+      // Same rules as status webhooks: https, public addresses pinned at send time, no redirects, and a
+      // reason that does not tell open ports from closed ones (alerts are readable over the API).
+      const outcome = await postJson(url, JSON.stringify(payload), { policy: options.targets ?? STRICT_TARGET_POLICY, timeoutMs: options.webhookTimeoutMs ?? 10000 });
+      if (!outcome.ok) throw new AlertDeliveryError(`webhook ${originOf(url)}: ${outcome.reason}`, `${outcome.code}: ${outcome.detail}`);
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { Logger } from '../../config/logger';
 import type { PrismaClient } from '../../prisma/client';
 import type { Alerting } from '../alerting';
+import { postJson } from './safe-post';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signPayload } from './signature';
+import { STRICT_TARGET_POLICY, type OutboundTargetPolicy } from './target-policy';
 
 export interface WebhookDeliverySettings {
   maxAttempts: number;
@@ -10,6 +12,8 @@ export interface WebhookDeliverySettings {
   timeoutMs: number;
   /** Deliveries taken per sweep. */
   batchSize: number;
+  /** Which receivers are allowed (https only, public addresses) unless config allows more for tests. */
+  targets: OutboundTargetPolicy;
 }
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookDeliverySettings = {
@@ -18,6 +22,7 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookDeliverySettings = {
   maxBackoffMs: 60 * 60 * 1000,
   timeoutMs: 10000,
   batchSize: 50,
+  targets: STRICT_TARGET_POLICY,
 };
 
 export function backoffMs(attempt: number, s: Pick<WebhookDeliverySettings, 'initialBackoffMs' | 'maxBackoffMs'>): number {
@@ -56,32 +61,24 @@ export async function deliverDueWebhooks(deps: { prisma: PrismaClient; logger: L
   const round: DeliveryRound = { delivered: 0, retried: 0, failed: 0 };
   if (ids.length === 0) return round;
   const deliveries = await prisma.webhookDelivery.findMany({ where: { id: { in: ids } }, include: { subscription: true } });
+  const exhausted: Array<{ d: (typeof deliveries)[number]; attempts: number; error: string }> = [];
   await Promise.all(
     deliveries.map(async (d) => {
       const body = JSON.stringify(d.payload);
       const timestamp = Math.floor(Date.now() / 1000);
-      let statusCode: number | null = null;
-      let error: string | null = null;
-      try {
-        const response = await fetch(d.subscription.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            [TIMESTAMP_HEADER]: String(timestamp),
-            [SIGNATURE_HEADER]: signPayload(d.subscription.secret, timestamp, body),
-            [DELIVERY_HEADER]: d.id,
-            [EVENT_HEADER]: 'invoice.status',
-          },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(settings.timeoutMs),
-        });
-        statusCode = response.status;
-        await response.body?.cancel().catch(() => undefined);
-        if (!response.ok) error = `receiver answered ${response.status}`;
-      } catch (e) {
-        error = (e as Error).message;
-      }
+      const outcome = await postJson(d.subscription.url, body, {
+        policy: settings.targets,
+        timeoutMs: settings.timeoutMs,
+        headers: {
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signPayload(d.subscription.secret, timestamp, body),
+          [DELIVERY_HEADER]: d.id,
+          [EVENT_HEADER]: 'invoice.status',
+        },
+      });
+      const statusCode = outcome.status;
+      const error = outcome.ok ? null : outcome.reason;
+      if (!outcome.ok) logger.warn({ deliveryId: d.id, subscriptionId: d.subscriptionId, code: outcome.code, detail: outcome.detail }, 'status webhook not delivered');
       const attempts = d.attempts + 1;
       if (!error) {
         round.delivered += 1;
@@ -91,18 +88,7 @@ export async function deliverDueWebhooks(deps: { prisma: PrismaClient; logger: L
       if (attempts >= settings.maxAttempts) {
         round.failed += 1;
         await prisma.webhookDelivery.update({ where: { id: d.id }, data: { state: 'FAILED', attempts, lastStatusCode: statusCode, lastError: error, lockedUntil: null } });
-        const payload = d.payload as { invoice?: { invoiceNumber?: string; sellerNip?: string } };
-        await deps.alerting.raise({
-          kind: 'retries-exhausted',
-          registryId: d.registryId,
-          invoiceNumber: payload.invoice?.invoiceNumber ?? null,
-          sellerNip: payload.invoice?.sellerNip ?? null,
-          sourceSystem: d.subscription.sourceSystem,
-          errorCode: 'WEBHOOK_DELIVERY_FAILED',
-          reason: `Status webhook ${d.id} to ${d.subscription.url} failed ${attempts} times; last error: ${error}`,
-          escalationLevel: 0,
-          details: { deliveryId: d.id, subscriptionId: d.subscriptionId },
-        });
+        exhausted.push({ d, attempts, error });
         return;
       }
       round.retried += 1;
@@ -113,5 +99,25 @@ export async function deliverDueWebhooks(deps: { prisma: PrismaClient; logger: L
       });
     }),
   );
+  // One by one, after the bookkeeping: the alerting keys an alert on the activity execution, and
+  // concurrent raises from one sweep collided on that key and failed the whole round.
+  for (const { d, attempts, error } of exhausted) {
+    const payload = d.payload as { invoice?: { invoiceNumber?: string; sellerNip?: string } };
+    try {
+      await deps.alerting.raise({
+        kind: 'retries-exhausted',
+        registryId: d.registryId,
+        invoiceNumber: payload.invoice?.invoiceNumber ?? null,
+        sellerNip: payload.invoice?.sellerNip ?? null,
+        sourceSystem: d.subscription.sourceSystem,
+        errorCode: 'WEBHOOK_DELIVERY_FAILED',
+        reason: `Status webhook ${d.id} to ${d.subscription.url} failed ${attempts} times; last error: ${error}`,
+        escalationLevel: 0,
+        details: { deliveryId: d.id, subscriptionId: d.subscriptionId },
+      });
+    } catch (raiseError) {
+      logger.error({ err: raiseError, deliveryId: d.id }, 'retries-exhausted alert for a status webhook could not be raised');
+    }
+  }
   return round;
 }

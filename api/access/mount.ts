@@ -14,6 +14,7 @@ import { reportRoutes } from '../routes/reports';
 import { responsibilityRoutes } from '../routes/responsibility';
 import { userRoutes } from '../routes/users';
 import { webhookRoutes } from '../routes/webhooks';
+import type { OutboundTargetPolicy } from '../../activities/webhooks/target-policy';
 
 export interface AccessDeps {
   prisma: PrismaClient;
@@ -24,6 +25,8 @@ export interface AccessDeps {
   identity?: IdentityProvider;
   /** Who is told when no responsibility rule matches (config ALERT_ESCALATION_CHAIN). */
   alertFallbackChain?: string[];
+  /** Where status and chat webhooks may point (config WEBHOOK_ALLOW_INSECURE_TARGETS); default https to public hosts. */
+  outboundTargets?: OutboundTargetPolicy;
 }
 
 /**
@@ -52,9 +55,9 @@ export function createAccess(deps: AccessDeps) {
       app.use('/api/v1/audit', auditRoutes({ prisma: deps.prisma }));
       app.use('/api/v1/reports', reportRoutes({ prisma: deps.prisma }));
       app.use('/api/v1/alerts', alertRoutes({ prisma: deps.prisma }));
-      app.use('/api/v1/responsibility-rules', responsibilityRoutes({ prisma: deps.prisma, fallbackChain }));
+      app.use('/api/v1/responsibility-rules', responsibilityRoutes({ prisma: deps.prisma, fallbackChain, targets: deps.outboundTargets }));
       app.use('/api/v1/approval-rules', approvalRuleRoutes({ prisma: deps.prisma }));
-      app.use('/api/v1/webhooks', webhookRoutes({ prisma: deps.prisma }));
+      app.use('/api/v1/webhooks', webhookRoutes({ prisma: deps.prisma, targets: deps.outboundTargets }));
     },
   };
 }

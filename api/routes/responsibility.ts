@@ -7,6 +7,8 @@ import { actorOf } from '../actor';
 import { auditRequest } from '../auth/audit';
 import { ProblemError } from '../problem';
 import { parseOrProblem } from '../validation';
+import { STRICT_TARGET_POLICY, type OutboundTargetPolicy } from '../../activities/webhooks/target-policy';
+import { OUTBOUND_URL_DESCRIPTION, assertOutboundUrl } from './outbound-url';
 
 const Recipient = z.string().trim().min(1).max(320);
 const Fields = {
@@ -17,7 +19,7 @@ const Fields = {
   role: z.enum(ROLES).nullable().optional(),
   owner: Recipient,
   escalation: z.array(Recipient).max(10).default([]),
-  webhookUrl: z.url().nullable().optional(),
+  webhookUrl: z.url().max(2000).describe(`chat webhook ({text}): ${OUTBOUND_URL_DESCRIPTION}`).nullable().optional(),
   note: z.string().max(1000).nullable().optional(),
   active: z.boolean().optional(),
 };
@@ -25,8 +27,9 @@ export const CreateRule = z.object(Fields).strict();
 export const UpdateRule = z.object({ ...Fields, owner: Recipient.optional(), escalation: z.array(Recipient).max(10).optional() }).strict();
 
 /** Admin: the responsibility map — who reacts to what, and who is next when they do not. */
-export function responsibilityRoutes(deps: { prisma: PrismaClient; fallbackChain: string[] }): Router {
+export function responsibilityRoutes(deps: { prisma: PrismaClient; fallbackChain: string[]; targets?: OutboundTargetPolicy }): Router {
   const { prisma } = deps;
+  const targets = deps.targets ?? STRICT_TARGET_POLICY;
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -47,6 +50,7 @@ export function responsibilityRoutes(deps: { prisma: PrismaClient; fallbackChain
 
   router.post('/', async (req, res) => {
     const body = parseOrProblem(CreateRule, req.body, 'responsibility rule');
+    if (body.webhookUrl) assertOutboundUrl(body.webhookUrl, targets, 'webhookUrl');
     const rule = await prisma.responsibilityRule.create({ data: { ...body, createdBy: actorOf(req) } });
     await auditRequest(prisma, req, 'responsibility.create', 'responsibility-rule', rule.id, 'created', { after: rule });
     res.status(201).json(rule);
@@ -54,6 +58,7 @@ export function responsibilityRoutes(deps: { prisma: PrismaClient; fallbackChain
 
   router.patch('/:id', async (req, res) => {
     const body = parseOrProblem(UpdateRule, req.body, 'responsibility rule change');
+    if (body.webhookUrl) assertOutboundUrl(body.webhookUrl, targets, 'webhookUrl');
     const before = await prisma.responsibilityRule.findUnique({ where: { id: req.params.id } }).catch(() => null);
     if (!before) throw new ProblemError(404, 'KSEFOPS_RULE_NOT_FOUND', 'Not found', `No responsibility rule with id ${req.params.id}.`);
     const after = await prisma.responsibilityRule.update({ where: { id: before.id }, data: body });

@@ -27,6 +27,8 @@ import type { VatDictionary } from '../../domain/validation';
 import type { FeatureDeps } from '../../activities/features';
 import { DEFAULT_LIFECYCLE_SETTINGS, type DispatcherSettings, type LifecycleSettings } from '../../workflows/contracts';
 import { PUBLISHED_LIMITS } from '../../workflows/rate-budget';
+import { outboundTargetsFrom } from '../../config/outbound-targets';
+import type { OutboundTargetPolicy } from '../../activities/webhooks/target-policy';
 
 /** Published limits, faster polling: tests wait for KSeF's answers, never for fixed sleeps. */
 export const TEST_DISPATCHER_SETTINGS: DispatcherSettings = {
@@ -39,7 +41,12 @@ export const TEST_DISPATCHER_SETTINGS: DispatcherSettings = {
   maxSendFailures: 3,
 };
 
+/** Test receivers listen on 127.0.0.1 over plain http: allowed the way a development config allows it. */
+export const TEST_OUTBOUND_TARGETS: OutboundTargetPolicy = outboundTargetsFrom({ NODE_ENV: 'test', WEBHOOK_ALLOW_INSECURE_TARGETS: '127.0.0.1' });
+
 export interface StackOptions {
+  /** Where status and chat webhooks may go (API registration, worker delivery, alert channel); default TEST_OUTBOUND_TARGETS. */
+  outboundTargets?: OutboundTargetPolicy;
   simulator?: KsefSimulatorOptions;
   /** Attachment storage/limits for the API (default: from the environment, as a process would). */
   attachments?: Partial<AttachmentSettings>;
@@ -119,9 +126,10 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const ksef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000 }, silentLogger);
   const dispatchKsef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000, maxAttempts: 1 }, silentLogger);
   const dispatcher: DispatcherSettings = { ...TEST_DISPATCHER_SETTINGS, ...options.dispatcher };
+  const outboundTargets = options.outboundTargets ?? TEST_OUTBOUND_TARGETS;
   const alerting =
     options.alerting ??
-    createAlerting({ prisma, logger: silentLogger, escalationChain: ['first-line@example.com', 'manager@example.com'], scope: taskQueue, ...options.alertingOptions });
+    createAlerting({ prisma, logger: silentLogger, escalationChain: ['first-line@example.com', 'manager@example.com'], scope: taskQueue, targets: outboundTargets, ...options.alertingOptions });
   const auth = await createTestAuth(prisma);
   const worker: Worker = await createWorker({
     connection: nativeConnection,
@@ -142,7 +150,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       ...options.features,
       offline: { apiBaseUrl: sim.url, latarniaUrl: `${sim.rootUrl}/latarnia`, qrBaseUrl: 'https://qr-test.ksef.mf.gov.pl', probeTimeoutMs: 1000, ...options.features?.offline },
     },
-    operations: { webhooks: { initialBackoffMs: 200, maxBackoffMs: 1000, timeoutMs: 3000, ...options.operations?.webhooks }, checks: options.operations?.checks },
+    operations: { webhooks: { initialBackoffMs: 200, maxBackoffMs: 1000, timeoutMs: 3000, targets: outboundTargets, ...options.operations?.webhooks }, checks: options.operations?.checks },
   });
   const workerRun = worker.run();
   const app = createApp({
@@ -155,6 +163,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     ksefBaseUrl: sim.url,
     lifecycle,
     alerting,
+    outboundTargets,
     attachments: options.attachments,
     vatDictionary: options.vatDictionary,
     auth: options.auth,
