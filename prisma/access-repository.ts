@@ -60,6 +60,36 @@ export interface RoleCoverage {
   people: Array<{ id: string; email: string; name: string }>;
 }
 
+/**
+ * Role pairs one person should not hold together: who puts invoice data in (sender, corrector) or
+ * manages access (admin) also approving what goes to KSeF. The workflow refuses an approval by the
+ * invoice's submitter or corrector anyway; this list shows where that is the only thing in the way.
+ */
+export const CONFLICTING_ROLES = [
+  ['sender', 'approver'],
+  ['corrector', 'approver'],
+  ['admin', 'approver'],
+] as const satisfies ReadonlyArray<readonly [RoleName, RoleName]>;
+
+export interface RoleConflict {
+  id: string;
+  email: string;
+  name: string;
+  roles: RoleName[];
+  /** "sender+approver", … */
+  conflicts: string[];
+}
+
+/** Active people holding a conflicting pair of roles (the bus-factor report flags them). */
+export async function conflictingRoleHolders(prisma: PrismaClient): Promise<RoleConflict[]> {
+  const involved = [...new Set(CONFLICTING_ROLES.flat())];
+  const users = await prisma.user.findMany({ where: { active: true, roles: { hasSome: involved } }, select: { id: true, email: true, name: true, roles: true }, orderBy: { email: 'asc' } });
+  return users.flatMap((u) => {
+    const conflicts = CONFLICTING_ROLES.filter(([a, b]) => u.roles.includes(a) && u.roles.includes(b)).map(([a, b]) => `${a}+${b}`);
+    return conflicts.length > 0 ? [{ id: u.id, email: u.email, name: u.name, roles: u.roles as RoleName[], conflicts }] : [];
+  });
+}
+
 /** Active people per critical role; fewer than `required` means the role hangs on one person (or none). */
 export async function criticalRoleCoverage(prisma: PrismaClient, required = 2): Promise<RoleCoverage[]> {
   const users = await prisma.user.findMany({ where: { active: true, roles: { hasSome: [...CRITICAL_ROLES] } }, select: { id: true, email: true, name: true, roles: true }, orderBy: { email: 'asc' } });

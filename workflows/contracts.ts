@@ -122,6 +122,8 @@ export const cancelUpdate = defineUpdate<ActionResult, [ActorInput]>('cancel');
 /** Error type names used as ApplicationFailure types: searchable codes for callers. */
 export const ACTION_NOT_ALLOWED = 'KSEFOPS_ACTION_NOT_ALLOWED';
 export const CORRECTION_INVALID = 'KSEFOPS_CORRECTION_INVALID';
+/** Who submitted or corrected an invoice may not approve it (workflows/separation-of-duties.ts). */
+export const SELF_APPROVAL = 'KSEFOPS_SELF_APPROVAL';
 
 // ---------------------------------------------------------------------------------------------
 // Sending through one dispatcher per KSeF context (seller NIP)

@@ -47,6 +47,7 @@ import {
   type KsefOutcomeSignal,
   type KsefSentSignal,
 } from './contracts';
+import { refuseSelfApproval } from './separation-of-duties';
 import { activityOptions } from './retry-policies';
 
 type HumanOutcome = 'retry' | 'corrected' | 'manual-exception' | 'cancel';
@@ -199,7 +200,12 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
       await audit('invoice.approve', 'approved', by, { note });
       return result();
     },
-    { validator: (_input) => requireStatus(['AWAITING_APPROVAL'], 'approve') },
+    {
+      validator: ({ by }) => {
+        requireStatus(['AWAITING_APPROVAL'], 'approve');
+        refuseSelfApproval(by, input.submittedBy, state.decisions, 'approve');
+      },
+    },
   );
   setHandler(
     rejectApprovalUpdate,
@@ -296,6 +302,7 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
             nonRetryable: true,
           });
         }
+        refuseSelfApproval(by, input.submittedBy, state.decisions, 'approve a manual exception');
       },
     },
   );

@@ -6,13 +6,14 @@ import { FINAL_STATUSES, type InvoiceStatusName } from '../../domain/lifecycle';
 import type { Invoice } from '../../domain/invoice';
 import type { ValidationIssue } from '../../domain/validation';
 import type { PrismaClient } from '../../prisma/client';
-import { ACTION_NOT_ALLOWED, CORRECTION_INVALID, type ActionResult } from '../../workflows/contracts';
+import { ACTION_NOT_ALLOWED, CORRECTION_INVALID, SELF_APPROVAL, type ActionResult } from '../../workflows/contracts';
 import { actorOf } from '../actor';
 import { ProblemError } from '../problem';
 import { parseOrProblem } from '../validation';
 import { ACTION_BODIES } from '../registry/action-bodies';
 import { ACTION_NAMES, ACTION_UPDATES, type ActionName } from '../registry/actions';
 import { loadInvoice } from './registry';
+import { isApproval, refuseSelfApprovalEarly, selfApprovalRefused } from './self-approval';
 
 export interface ActionRoutesDeps {
   prisma: PrismaClient;
@@ -34,6 +35,7 @@ export function actionRoutes(deps: ActionRoutesDeps): Router {
     const row = await loadInvoice(deps.prisma, req.params.id);
     const body = parseOrProblem(ACTION_BODIES[action], req.body ?? {}, action === 'correct' ? 'corrected invoice' : 'action request');
     const by = actorOf(req);
+    if (isApproval(action)) await refuseSelfApprovalEarly(deps.prisma, req, row, action, by);
     const arg =
       action === 'correct'
         ? { by, invoice: body as Invoice }
@@ -46,6 +48,11 @@ export function actionRoutes(deps: ActionRoutesDeps): Router {
       const result = await deps.temporal.workflow.getHandle(row.workflowId).executeUpdate(update, { args: [arg] });
       res.json(result);
     } catch (error) {
+      // The workflow's own separation-of-duties check (a correction accepted after the early check).
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === SELF_APPROVAL) {
+        const involvement = (error.cause.details?.[0] as { involvement?: string } | undefined)?.involvement ?? null;
+        throw await selfApprovalRefused(deps.prisma, req, row.id, action, error.cause.message, involvement);
+      }
       throw refusal(error, action, row.status as InvoiceStatusName);
     }
   });

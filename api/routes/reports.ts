@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { PrismaClient } from '../../prisma/client';
-import { criticalRoleCoverage } from '../../prisma/access-repository';
+import { conflictingRoleHolders, criticalRoleCoverage } from '../../prisma/access-repository';
 import { ProblemError } from '../problem';
 
 const DECISIONS = ['invoice.approve', 'invoice.reject-approval', 'invoice.cancel'];
@@ -13,7 +13,10 @@ export function reportRoutes(deps: { prisma: PrismaClient }): Router {
 
   router.get('/bus-factor', async (_req, res) => {
     const roles = await criticalRoleCoverage(prisma);
-    res.json({ ok: roles.every((r) => r.ok), required: 2, roles });
+    // Coverage (ok) and separation of duties are reported apart: two people per role is still met by
+    // someone holding conflicting roles, and the workflow refuses their self-approvals either way.
+    const conflicts = await conflictingRoleHolders(prisma);
+    res.json({ ok: roles.every((r) => r.ok), required: 2, roles, separationOk: conflicts.length === 0, conflicts });
   });
 
   router.get('/approvals', async (req, res) => {
