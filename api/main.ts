@@ -33,6 +33,7 @@ async function main() {
     ksefTokens: config.ksef.tokens,
     lifecycle: config.lifecycle,
     vatDictionary: config.validation.vatDictionary,
+    lenientSourceSystems: config.validation.lenientSourceSystems,
     attachments: attachmentSettingsFrom(config.attachments),
   });
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ url: config.api.publicUrl }, 'API listening'));

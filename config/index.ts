@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { SourceSystemSchema } from '../domain/invoice';
 import { vatDictionaryFromEnv } from '../domain/validation';
 import { PUBLISHED_LIMITS, type LimitTable } from '../workflows/rate-budget';
 import { outboundTargetsFrom } from './outbound-targets';
@@ -62,6 +63,15 @@ const EnvSchema = z.object({
   /** JSON: source system → its own VAT codes → FA(3) rates, e.g. {"erp":{"A":"23","ZW":"zw"}}. */
   KSEF_VAT_DICTIONARY: z.string().optional(),
 
+  /**
+   * Comma-separated source systems whose unknown invoice fields are dropped (each named in a
+   * SCHEMA_UNKNOWN_FIELD warning) instead of refused with 422: old integrations only. Default: none.
+   */
+  UNKNOWN_FIELDS_LENIENT_SOURCE_SYSTEMS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every((x) => SourceSystemSchema.safeParse(x).success), 'must list source system ids (lowercase letters, digits, "-" or "_"), e.g. "legacy-erp,old-crm"'),
   /** Lifecycle durations (ms); tests shorten them instead of sleeping. */
   SLA_TRIAGE_MS: z.coerce.number().int().min(1).default(4 * 60 * 60 * 1000),
   SLA_APPROVAL_MS: z.coerce.number().int().min(1).default(8 * 60 * 60 * 1000),
@@ -282,7 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       token: e.KSEF_TOKEN,
       tokens: parseTokens(e.KSEF_TOKENS_FILE ? readTokensFile(e.KSEF_TOKENS_FILE) : e.KSEF_TOKENS_JSON, e.KSEF_TOKEN),
     },
-    validation: { vatDictionary: vatDictionaryFromEnv({ KSEF_VAT_DICTIONARY: e.KSEF_VAT_DICTIONARY }), counterpartyAuditEveryMs: e.COUNTERPARTY_AUDIT_INTERVAL_MS },
+    validation: { vatDictionary: vatDictionaryFromEnv({ KSEF_VAT_DICTIONARY: e.KSEF_VAT_DICTIONARY }), counterpartyAuditEveryMs: e.COUNTERPARTY_AUDIT_INTERVAL_MS, lenientSourceSystems: e.UNKNOWN_FIELDS_LENIENT_SOURCE_SYSTEMS },
     lifecycle: {
       confirmWatchdogMs: e.KSEF_WATCHDOG_MS,
       triageSlaMs: e.SLA_TRIAGE_MS,

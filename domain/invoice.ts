@@ -47,13 +47,13 @@ export const SourceSystemSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a short lowercase id (letters, digits, "-" or "_"), e.g. "erp"');
 
-export const AddressSchema = z.object({
+export const AddressSchema = z.strictObject({
   countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be a 2-letter ISO country code').default('PL'),
   line1: z.string().min(1).max(512),
   line2: z.string().min(1).max(512).optional(),
 });
 
-export const SellerSchema = z.object({
+export const SellerSchema = z.strictObject({
   nip: NipSchema,
   name: z.string().min(1).max(512),
   address: AddressSchema,
@@ -62,17 +62,17 @@ export const SellerSchema = z.object({
 });
 
 export const BuyerIdentifierSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('NIP'), nip: NipSchema }),
-  z.object({
+  z.strictObject({ type: z.literal('NIP'), nip: NipSchema }),
+  z.strictObject({
     type: z.literal('EU_VAT'),
     countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be a 2-letter EU country code'),
     vatNumber: z.string().min(1).max(20),
   }),
-  z.object({ type: z.literal('OTHER'), countryCode: z.string().regex(/^[A-Z]{2}$/).optional(), id: z.string().min(1).max(50) }),
-  z.object({ type: z.literal('NONE') }),
+  z.strictObject({ type: z.literal('OTHER'), countryCode: z.string().regex(/^[A-Z]{2}$/).optional(), id: z.string().min(1).max(50) }),
+  z.strictObject({ type: z.literal('NONE') }),
 ]);
 
-export const BuyerSchema = z.object({
+export const BuyerSchema = z.strictObject({
   identifier: BuyerIdentifierSchema,
   name: z.string().min(1).max(512).optional(),
   address: AddressSchema.optional(),
@@ -87,7 +87,7 @@ export const BuyerSchema = z.object({
   buyerId: z.string().min(1).max(32).optional(),
 });
 
-export const InvoiceLineSchema = z.object({
+export const InvoiceLineSchema = z.strictObject({
   name: z.string().min(1).max(512),
   unit: z.string().min(1).max(256).optional(),
   quantity: QuantitySchema,
@@ -127,13 +127,13 @@ export type ThirdPartyRole = z.infer<typeof ThirdPartyRoleSchema>;
 /** Podmiot3 may also be named by its internal id within a VAT group or JST (FA(3) IDWew: "NIP-5 digits"). */
 export const ThirdPartyIdentifierSchema = z.discriminatedUnion('type', [
   ...BuyerIdentifierSchema.options,
-  z.object({
+  z.strictObject({
     type: z.literal('INTERNAL'),
     internalId: z.string().regex(/^[1-9]((\d[1-9])|([1-9]\d))\d{7}-\d{5}$/, 'must be an internal id: the NIP, a dash and 5 digits, e.g. "5260001246-00001"'),
   }),
 ]);
 
-export const ThirdPartySchema = z.object({
+export const ThirdPartySchema = z.strictObject({
   identifier: ThirdPartyIdentifierSchema,
   name: z.string().min(1).max(512).optional(),
   address: AddressSchema.optional(),
@@ -155,7 +155,7 @@ export const ThirdPartySchema = z.object({
 });
 export type ThirdParty = z.infer<typeof ThirdPartySchema>;
 
-export const OriginalBuyerSchema = z.object({
+export const OriginalBuyerSchema = z.strictObject({
   identifier: BuyerIdentifierSchema,
   name: z.string().min(1).max(512).optional(),
   address: AddressSchema.optional(),
@@ -163,7 +163,7 @@ export const OriginalBuyerSchema = z.object({
 });
 export type OriginalBuyer = z.infer<typeof OriginalBuyerSchema>;
 
-export const CorrectedInvoiceRefSchema = z.object({
+export const CorrectedInvoiceRefSchema = z.strictObject({
   issueDate: IsoDateSchema,
   number: z.string().min(1).max(256),
   /** KSeF number of the corrected invoice; absent when it was issued outside KSeF. */
@@ -172,7 +172,7 @@ export const CorrectedInvoiceRefSchema = z.object({
   issuedOutsideKsef: z.boolean().optional(),
 });
 
-export const CorrectionSchema = z.object({
+export const CorrectionSchema = z.strictObject({
   reason: z.string().min(1).max(256).optional(),
   /** 1 effective at the original date, 2 at the correction date, 3 other. */
   effect: z.enum(['1', '2', '3']).optional(),
@@ -182,7 +182,7 @@ export const CorrectionSchema = z.object({
 });
 
 /** An advance invoice settled by a ROZ / KOR_ROZ invoice (FA(3) FakturaZaliczkowa). */
-export const AdvanceInvoiceRefSchema = z.object({
+export const AdvanceInvoiceRefSchema = z.strictObject({
   number: z.string().min(1).max(256),
   /** KSeF number of the advance invoice; absent when it was issued outside KSeF. */
   ksefNumber: z.string().regex(/^\d{10}-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$/, 'must be a 35-character KSeF number').optional(),
@@ -190,7 +190,7 @@ export const AdvanceInvoiceRefSchema = z.object({
   issuedOutsideKsef: z.boolean().optional(),
 });
 
-export const PaymentSchema = z.object({
+export const PaymentSchema = z.strictObject({
   dueDate: IsoDateSchema.optional(),
   /** FA(3) FormaPlatnosci: 1 cash, 2 card, 3 voucher, 4 cheque, 5 credit, 6 transfer, 7 mobile. */
   method: z.enum(['1', '2', '3', '4', '5', '6', '7']).optional(),
@@ -208,22 +208,22 @@ const AttachmentText256 = z.string().min(1).max(256);
 const AttachmentText512 = z.string().min(1).max(512);
 const AttachmentCell = z.string().max(256);
 export const ATTACHMENT_COLUMN_TYPES = ['date', 'datetime', 'dec', 'int', 'time', 'txt'] as const;
-const AttachmentKeyValue = z.object({ key: AttachmentText256, value: AttachmentText256 });
+const AttachmentKeyValue = z.strictObject({ key: AttachmentText256, value: AttachmentText256 });
 
-export const AttachmentTableSchema = z.object({
+export const AttachmentTableSchema = z.strictObject({
   /** TMetaDane. */
   metadata: z.array(AttachmentKeyValue).max(1000).optional(),
   /** Opis. */
   description: AttachmentText512.optional(),
   /** TNaglowek/Kol: column type (attribute Typ) and heading (NKom). */
-  columns: z.array(z.object({ type: z.enum(ATTACHMENT_COLUMN_TYPES), name: AttachmentCell })).min(1).max(20),
+  columns: z.array(z.strictObject({ type: z.enum(ATTACHMENT_COLUMN_TYPES), name: AttachmentCell })).min(1).max(20),
   /** Wiersz/WKom. */
   rows: z.array(z.array(AttachmentCell).min(1).max(20)).min(1).max(1000),
   /** Suma/SKom. */
   sum: z.array(AttachmentCell).min(1).max(20).optional(),
 });
 
-export const AttachmentBlockSchema = z.object({
+export const AttachmentBlockSchema = z.strictObject({
   /** ZNaglowek. */
   heading: AttachmentText512.optional(),
   /** MetaDane (ZKlucz/ZWartosc). */
@@ -234,13 +234,13 @@ export const AttachmentBlockSchema = z.object({
   tables: z.array(AttachmentTableSchema).min(1).max(1000).optional(),
 });
 
-export const InvoiceAttachmentSchema = z.object({
+export const InvoiceAttachmentSchema = z.strictObject({
   /** BlokDanych. */
   blocks: z.array(AttachmentBlockSchema).min(1).max(1000),
 });
 export type InvoiceAttachment = z.infer<typeof InvoiceAttachmentSchema>;
 
-export const InvoiceSchema = z.object({
+export const InvoiceSchema = z.strictObject({
   sourceSystem: SourceSystemSchema,
   type: InvoiceTypeSchema.default('VAT'),
   invoiceNumber: z.string().min(1).max(256),
@@ -269,7 +269,7 @@ export const InvoiceSchema = z.object({
   correction: CorrectionSchema.optional(),
   payment: PaymentSchema.optional(),
   advanceInvoices: z.array(AdvanceInvoiceRefSchema).min(1).max(100).optional(),
-  notes: z.array(z.object({ key: z.string().min(1).max(256), value: z.string().min(1).max(256) })).max(100).optional(),
+  notes: z.array(z.strictObject({ key: z.string().min(1).max(256), value: z.string().min(1).max(256) })).max(100).optional(),
   /** FA(3) Zalacznik (structured attachment block), not to be confused with uploaded attachment files. */
   attachment: InvoiceAttachmentSchema.optional(),
   /** Issued offline by the source system (offline24): sent with offlineMode, QR KOD I on the visualisation, deadline next business day. */

@@ -181,6 +181,11 @@ export const RULES = {
     en: 'A text field contains a control character or Unicode non-character that KSeF rejects in XML.',
     pl: 'Pole tekstowe zawiera znak sterujący lub niedozwolony znak Unicode, który KSeF odrzuca w XML.',
   },
+  INVOICE_NUMBER_CONFUSABLE: {
+    severity: 'error',
+    en: 'The invoice number mixes look-alike letters of different scripts (Latin, Cyrillic, Greek) or contains an invisible character (zero-width, bidi mark, tab, line break), so it would look like another number.',
+    pl: 'Numer faktury łączy podobne litery różnych alfabetów (łaciński, cyrylica, grecki) albo zawiera niewidoczny znak (o zerowej szerokości, znak kierunku, tabulator, koniec wiersza), więc wyglądałby jak inny numer.',
+  },
   XML_BUILD_FAILED: {
     severity: 'error',
     en: 'The FA(3) XML could not be produced from the invoice data.',

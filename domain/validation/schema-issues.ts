@@ -128,6 +128,7 @@ function convert(issue: ZodIssue, options: SchemaIssueOptions): ValidationIssue 
       break;
     }
     case 'unrecognized_keys':
+      // issuesFromZodError splits these per key first; this is the fallback for a direct call.
       code = 'SCHEMA_UNKNOWN_FIELD';
       detail = { en: `unexpected field(s): ${issue.keys.join(', ')}.`, pl: `nieoczekiwane pole(a): ${issue.keys.join(', ')}.` };
       break;
@@ -143,10 +144,31 @@ export function issuesFromZodError(error: { issues: readonly ZodIssue[] }, optio
   const seen = new Set<string>();
   const out: ValidationIssue[] = [];
   for (const issue of error.issues) {
-    const converted = convert(issue, options);
-    if (seen.has(converted.field)) continue;
-    seen.add(converted.field);
-    out.push(converted);
+    const converted = issue.code === 'unrecognized_keys' ? unknownFieldIssues(issue) : [convert(issue, options)];
+    for (const one of converted) {
+      if (seen.has(one.field)) continue;
+      seen.add(one.field);
+      out.push(one);
+    }
   }
   return out;
+}
+
+/**
+ * One issue per unknown key, its path naming the key itself ("lines.0.splitPaymnet"): a misspelled
+ * field is found by its own name, not by the object that holds it.
+ */
+export function unknownFieldIssues(issue: { path: readonly PropertyKey[]; keys: readonly string[] }, severity?: 'warning'): ValidationIssue[] {
+  const parent: IssuePath = issue.path.map((p) => (typeof p === 'symbol' ? String(p.description ?? 'symbol') : p));
+  return issue.keys.map((key) =>
+    makeIssue(
+      'SCHEMA_UNKNOWN_FIELD',
+      // An empty key has no dotted form of its own; the holding object is named instead.
+      key === '' ? parent : [...parent, key],
+      severity === 'warning'
+        ? { en: `"${key}" is not a field of the invoice model; it was dropped (unknown fields are allowed for this source system).`, pl: `"${key}" nie jest polem modelu faktury; pominięto je (ten system źródłowy może przesyłać nieznane pola).` }
+        : { en: `"${key}" is not a field of the invoice model (misspelled?); nothing was stored.`, pl: `"${key}" nie jest polem modelu faktury (literówka?); niczego nie zapisano.` },
+      severity,
+    ),
+  );
 }

@@ -53,6 +53,8 @@ export interface ValidationContext {
   counterparties?: CounterpartyLookup;
   /** Build FA(3) XML and validate it against the XSD as the last step (only when no errors were found before). */
   xsd?: boolean | XsdStepOptions;
+  /** Source systems whose unknown invoice fields are dropped with a warning instead of refused (old integrations); default none. */
+  lenientSourceSystems?: readonly string[];
 }
 
 /** A rule sees a schema-valid invoice; it may be async (counterparty lookups) and must not throw. */

@@ -3,11 +3,12 @@ import { checkCounterparty } from './counterparty';
 import { checkCurrency } from './currency';
 import { checkDates } from './dates';
 import { checkEuVatId } from './eu-vat';
+import { checkInvoiceNumber } from './invoice-number';
 import { checkInvoiceType } from './invoice-type';
 import { makeIssue } from './issue';
 import { checkNips } from './nip';
 import { checkParties } from './parties';
-import { issuesFromZodError } from './schema-issues';
+import { issuesFromZodError, unknownFieldIssues } from './schema-issues';
 import { checkSplitPayment } from './split-payment';
 import { checkTotals } from './totals';
 import type { Rule, ValidationContext, ValidationIssue, ValidationResult } from './types';
@@ -28,6 +29,7 @@ const RULE_CHAIN: ReadonlyArray<readonly [string, Rule]> = [
   ['dates', (inv, ctx) => checkDates(inv, ctx.today)],
   ['split-payment', (inv) => checkSplitPayment(inv)],
   ['xml-text', (inv) => checkXmlText(inv)],
+  ['invoice-number', (inv) => checkInvoiceNumber(inv)],
   ['counterparty', (inv, ctx) => checkCounterparty(inv, ctx.counterparties)],
 ];
 
@@ -82,14 +84,43 @@ export async function validateInvoiceInput(
   context: ValidationContext,
 ): Promise<ValidationResult & { invoice?: Invoice }> {
   const mapped = mapSourceVatCodes(input, context.vatDictionary ?? {});
-  const parsed = InvoiceSchema.safeParse(mapped.input);
+  const lenient = dropUnknownFieldsIfAllowed(mapped.input, context);
+  const parsed = lenient.parsed;
   if (!parsed.success) {
-    const schema = issuesFromZodError(parsed.error, { input: mapped.input, vatDictionary: context.vatDictionary });
+    const schema = issuesFromZodError(parsed.error, { input: lenient.input, vatDictionary: context.vatDictionary });
     // The mapper already named unmapped codes; drop the schema's duplicate for the same line.
     const seen = new Set(mapped.issues.map((i) => i.path.slice(0, 2).join('.')));
     const rest = schema.filter((i) => !(i.path[0] === 'lines' && i.path[2] === 'vatRate' && seen.has(i.path.slice(0, 2).join('.'))));
-    return resultOf([...mapped.issues, ...rest]);
+    return resultOf([...mapped.issues, ...lenient.dropped, ...rest]);
   }
   const result = await validateInvoice(parsed.data, context);
-  return { ...resultOf([...mapped.issues, ...result.issues]), invoice: parsed.data };
+  return { ...resultOf([...mapped.issues, ...lenient.dropped, ...result.issues]), invoice: parsed.data };
+}
+
+/**
+ * Unknown fields are refused (a misspelled `splitPaymnet` would otherwise vanish and the invoice go out
+ * without split payment). Only a source system listed in `lenientSourceSystems` (old integrations that
+ * send extra data) has them dropped, each named by a SCHEMA_UNKNOWN_FIELD warning.
+ */
+function dropUnknownFieldsIfAllowed(input: unknown, context: ValidationContext) {
+  let parsed = InvoiceSchema.safeParse(input);
+  const dropped: ValidationIssue[] = [];
+  const system = input && typeof input === 'object' ? (input as { sourceSystem?: unknown }).sourceSystem : undefined;
+  if (parsed.success || typeof system !== 'string' || !context.lenientSourceSystems?.includes(system)) return { parsed, input, dropped };
+  let copy: unknown = input;
+  // zod reports unknown keys of every level in one pass; a second round only catches keys under
+  // a union branch that could not be chosen before.
+  for (let round = 0; round < 3 && !parsed.success; round++) {
+    const unknown = parsed.error.issues.filter((i) => i.code === 'unrecognized_keys');
+    if (unknown.length === 0) break;
+    if (copy === input) copy = structuredClone(input);
+    for (const issue of unknown) {
+      let holder: unknown = copy;
+      for (const key of issue.path) holder = holder && typeof holder === 'object' ? (holder as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
+      if (holder && typeof holder === 'object') for (const key of issue.keys) delete (holder as Record<string, unknown>)[key];
+      dropped.push(...unknownFieldIssues(issue, 'warning'));
+    }
+    parsed = InvoiceSchema.safeParse(copy);
+  }
+  return { parsed, input: copy, dropped };
 }

@@ -63,6 +63,8 @@ export interface StackOptions {
   counterpartyAuditEveryMs?: number;
   /** Per-source-system VAT code dictionary (KSEF_VAT_DICTIONARY), given to the API and the worker. */
   vatDictionary?: VatDictionary;
+  /** Source systems whose unknown invoice fields the API drops with a warning (UNKNOWN_FIELDS_LENIENT_SOURCE_SYSTEMS). */
+  lenientSourceSystems?: string[];
   /** Offline mode (KOD II certificate), purchase import: merged over the stack's defaults. */
   features?: Partial<FeatureDeps>;
   /** Sign-in settings of the API (lockout limits), merged over its defaults. */
@@ -170,6 +172,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   });
   await ensureOperationsSweep(temporal, taskQueue, { tickMs: 1000, digestEveryMs: 60 * 60 * 1000, checksEveryMs: 60 * 60 * 1000, ...options.operations?.sweep });
   if (options.counterpartyAuditEveryMs) await ensureCounterpartyAuditSchedule(temporal, taskQueue, options.counterpartyAuditEveryMs);
+    lenientSourceSystems: options.lenientSourceSystems,
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -342,6 +342,15 @@ describe('text and XML', () => {
   it('TEXT_INVALID_CHARACTER names the field holding a control character', async () => {
     await expectOnly(variant('vat-basic', (i) => (i.lines[0].name = 'Kabel\u0007YDY')), 'TEXT_INVALID_CHARACTER', ['lines', 0, 'name']);
   });
+  it('INVOICE_NUMBER_CONFUSABLE for a Cyrillic letter among Latin ones, and for an invisible character', async () => {
+    const mixed = await expectOnly(variant('vat-basic', (i) => (i.invoiceNumber = 'SEC/XSYS-56d35\u0430')), 'INVOICE_NUMBER_CONFUSABLE', ['invoiceNumber']);
+    expect(mixed.message.en).toContain('Latin + Cyrillic');
+    const zeroWidth = await expectOnly(variant('vat-basic', (i) => (i.invoiceNumber = 'FV/2026\u200B/1')), 'INVOICE_NUMBER_CONFUSABLE', ['invoiceNumber']);
+    expect(zeroWidth.message.en).toContain('U+200B at position 8');
+    // One script throughout, or spaces of any kind (they are compared as one space), are fine.
+    expect(await issuesOf(variant('vat-basic', (i) => (i.invoiceNumber = 'ФВ/2026/1')))).toEqual([]);
+    expect(await issuesOf(variant('vat-basic', (i) => (i.invoiceNumber = 'FV\u00A02026/1')))).toEqual([]);
+  });
   it('XSD_INVALID with the model field of the offending FA(3) element', async () => {
     const issue = await expectOnly(variant('vat-eur', (i) => (i.currency = 'ABC')), 'XSD_INVALID', ['currency'], { xsd: true });
     expect(issue.message.en).toContain('<KodWaluty>');
