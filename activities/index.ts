@@ -7,7 +7,7 @@ import { buildFa3Xml } from '../fa3/build';
 import { warsawDateOf } from '../domain/business-days';
 import { validateInvoiceInput, type CounterpartyLookup, type ValidationIssue, type VatDictionary } from '../domain/validation';
 import type { PrismaClient } from '../prisma/client';
-import { appendAudit, auditAlongside, projectStatusWith, recordCorrectedData, type AuditEntry } from '../prisma/invoice-registry';
+import { appendAudit, auditAlongside, findKsefNumberOwner, projectStatusWith, recordCorrectedData, type AuditEntry, type KsefNumberOwner } from '../prisma/invoice-registry';
 import { isFinalInvoiceStatus } from '../ksef-client';
 import { KsefContexts, toActivityFailure } from './ksef-sessions';
 import { createDispatchActivities, stageValidatedDocument, type DispatchDeps } from './dispatch';
@@ -137,6 +137,11 @@ export function createActivities(deps: ActivityDeps) {
 
     async projectStatus({ registryId, projection, audit }: { registryId: string; projection: StatusProjection; audit?: AuditEntry }): Promise<void> {
       await project(registryId, projection, audit);
+    /** After a 440 whose original is byte-identical: is that KSeF number this registry row's own? */
+    async ksefNumberOwner(input: { registryId: string; contentHash: string; ksefNumber: string }): Promise<KsefNumberOwner> {
+      return findKsefNumberOwner(prisma, input);
+    },
+
     },
 
     async storeCorrectedData({ registryId, invoice, contentHash: hash }: { registryId: string; invoice: Invoice; contentHash: string }) {

@@ -6,7 +6,7 @@ import type { Invoice } from '../domain/invoice';
 import { toGrosze } from '../domain/money';
 import { grossTotal } from '../domain/totals';
 import type { PrismaClient } from '../prisma/client';
-import { recordSubmission } from '../prisma/invoice-registry';
+import { findKsefDuplicate, recordSubmission } from '../prisma/invoice-registry';
 import { GrossAmountKey, InvoiceTypeKey, KsefStatusKey, SellerNipKey, SourceSystemKey } from '../infra/search-attributes';
 import type { InvoiceWorkflowInput, LifecycleSettings } from '../workflows/contracts';
 import { ProblemError } from './problem';
@@ -19,8 +19,9 @@ export interface SubmitResult {
 
 /**
  * The one control point: every source system submits here. The registry row is the gate (one row
- * per seller + source system + number), the workflow id is derived from the same triple, so a
- * repeat is harmless and a conflicting repeat is refused.
+ * per seller + source system + number, and one per KSeF duplicate key across all source systems),
+ * the workflow id is derived from the first triple, so a repeat is harmless and a conflicting
+ * repeat or another system's use of the same number is refused.
  */
 export class InvoiceService {
   constructor(
@@ -41,8 +42,13 @@ export class InvoiceService {
     let submittedAt = receivedAt;
     if (!created) {
       const row = await this.prisma.invoice.findUnique({ where: { id }, select: { contentHash: true, receivedAt: true } });
-      // The row that blocked the insert is gone again: a concurrent submission whose workflow start failed.
-      if (!row) throw new ProblemError(503, 'SUBMISSION_RACE', 'Service unavailable', 'The same invoice was being submitted concurrently and that attempt failed; nothing was stored. Retry the same request.');
+      if (!row) {
+        // Not our own row: KSeF's duplicate key (seller + type + number, any source system) blocked the insert.
+        const other = await findKsefDuplicate(this.prisma, invoice);
+        if (other) throw duplicate(invoice, other);
+        // The row that blocked the insert is gone again: a concurrent submission whose workflow start failed.
+        throw new ProblemError(503, 'SUBMISSION_RACE', 'Service unavailable', 'The same invoice was being submitted concurrently and that attempt failed; nothing was stored. Retry the same request.');
+      }
       // A different invoice under the same number (or two different submissions raced and the other won).
       if (row.contentHash !== hash) throw conflict(invoice, id);
       submittedAt = row.receivedAt;
@@ -81,6 +87,29 @@ export class InvoiceService {
     }
     return { id, workflowId, created };
   }
+}
+
+/**
+ * KSeF refuses a second invoice with the same seller NIP + RodzajFaktury + P_2 whoever sends it
+ * (KSEF-API-FACTS.md §10), so the control point refuses it first: one accepted invoice per key
+ * instead of a 440 for one source system after its invoice waited in a queue. Names the invoice
+ * that holds the key, so the two source systems' owners can tell which one is real.
+ */
+function duplicate(invoice: Invoice, other: { id: string; sourceSystem: string; status: string; invoiceNumber: string }): ProblemError {
+  return new ProblemError(
+    409,
+    'INVOICE_DUPLICATE',
+    'Invoice number already used for this seller',
+    `Invoice ${invoice.type} ${JSON.stringify(invoice.invoiceNumber)} of seller ${invoice.seller.nip} is already invoice ${other.id} from source system "${other.sourceSystem}" (status ${other.status}). ` +
+      'KSeF accepts one invoice per seller NIP, invoice type and number (spaces compared as KSeF does), whichever system sends it; nothing was stored. ' +
+      'If this is a different invoice, give it its own number; if it is the same one, only one system should send it.',
+    {
+      existingId: other.id,
+      existingSourceSystem: other.sourceSystem,
+      existingStatus: other.status,
+      errors: [{ path: ['invoiceNumber'], field: 'invoiceNumber', code: 'INVOICE_DUPLICATE', message: `already used by invoice ${other.id} from source system "${other.sourceSystem}" (${other.status})` }],
+    },
+  );
 }
 
 function conflict(invoice: Invoice, id: string): ProblemError {

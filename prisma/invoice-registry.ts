@@ -1,4 +1,5 @@
 import type { Invoice } from '../domain/invoice';
+import { invoiceNumberKey } from '../domain/invoice-number';
 import type { StatusProjection } from '../domain/lifecycle';
 import { fromGrosze, toGrosze } from '../domain/money';
 import { grossTotal } from '../domain/totals';
@@ -31,7 +32,9 @@ function buyerIdentifierOf(invoice: Invoice): string | null {
 
 /**
  * Insert the registry row for a new submission (INSERT … ON CONFLICT DO NOTHING). Returns whether
- * this call created it, so concurrent repeats of one submission agree on who was first.
+ * this call created it, so concurrent repeats of one submission agree on who was first. The insert
+ * also meets KSeF's duplicate key (invoices_ksef_duplicate_key): a row of another source system with
+ * the same seller, type and number makes it a no-op as well — findKsefDuplicate names that row.
  */
 export async function recordSubmission(prisma: PrismaClient, record: SubmissionRecord): Promise<boolean> {
   const { invoice } = record;
@@ -46,6 +49,7 @@ export async function recordSubmission(prisma: PrismaClient, record: SubmissionR
       buyerIdentifier: buyerIdentifierOf(invoice),
       buyerName: invoice.buyer.name ?? null,
       invoiceNumber: invoice.invoiceNumber,
+      invoiceNumberKey: invoiceNumberKey(invoice.invoiceNumber),
       invoiceType: invoice.type,
       issueDate: new Date(`${invoice.issueDate}T00:00:00Z`),
       currency: invoice.currency,
@@ -56,6 +60,41 @@ export async function recordSubmission(prisma: PrismaClient, record: SubmissionR
     },
   });
   return count === 1;
+}
+
+/** The registry row already holding KSeF's duplicate key (seller NIP + type + number as KSeF compares it). */
+export function findKsefDuplicate(prisma: PrismaClient, invoice: Pick<Invoice, 'seller' | 'type' | 'invoiceNumber'>) {
+  return prisma.invoice.findUnique({
+    where: { sellerNip_invoiceType_invoiceNumberKey: { sellerNip: invoice.seller.nip, invoiceType: invoice.type, invoiceNumberKey: invoiceNumberKey(invoice.invoiceNumber) } },
+    select: { id: true, sourceSystem: true, status: true, invoiceNumber: true },
+  });
+}
+
+export type KsefNumberOwner =
+  | { own: true }
+  | { own: false; holder: { id: string; sourceSystem: string; status: string; ksefNumber: string | null } | null; why: 'held-by-another-row' | 'same-key-another-row' | 'row-changed' };
+
+/**
+ * Whether the KSeF number a 440 (duplicate) names is this registry row's own invoice — a lost answer
+ * followed by a re-send — or another invoice's. Own only when no other row holds that KSeF number
+ * or KSeF's duplicate key (rows set aside by the key's migration included, compared by their raw
+ * number), and this row still has the content the workflow sent (same row id and content hash).
+ * Adopting another row's number would break the registry's unique KSeF number and leave the
+ * activity retrying forever; that case is a duplicate for a person, not a retry.
+ */
+export async function findKsefNumberOwner(prisma: PrismaClient, q: { registryId: string; contentHash: string; ksefNumber: string }): Promise<KsefNumberOwner> {
+  const select = { id: true, sourceSystem: true, status: true, ksefNumber: true } as const;
+  const holder = await prisma.invoice.findFirst({ where: { ksefNumber: q.ksefNumber, id: { not: q.registryId } }, select });
+  if (holder) return { own: false, holder, why: 'held-by-another-row' };
+  const row = await prisma.invoice.findUnique({ where: { id: q.registryId }, select: { sellerNip: true, invoiceType: true, invoiceNumber: true, invoiceNumberKey: true, contentHash: true } });
+  if (!row || row.contentHash !== q.contentHash) return { own: false, holder: null, why: 'row-changed' };
+  const key = row.invoiceNumberKey ?? invoiceNumberKey(row.invoiceNumber);
+  const sameKey = await prisma.invoice.findFirst({
+    where: { id: { not: q.registryId }, direction: 'OUTGOING', sellerNip: row.sellerNip, invoiceType: row.invoiceType, OR: [{ invoiceNumberKey: key }, { invoiceNumber: row.invoiceNumber }] },
+    orderBy: [{ ksefNumber: { sort: 'asc', nulls: 'last' } }, { receivedAt: 'asc' }],
+    select,
+  });
+  return sameKey ? { own: false, holder: sameKey, why: 'same-key-another-row' } : { own: true };
 }
 
 /** Replace the invoice data after an accepted correction (the workflow re-validated it). */

@@ -60,6 +60,7 @@ const OFFLINE_MODE = 'offline-mode';
 const OFFLINE_DEADLINE_FROM_PERIOD_END = 'offline-deadline-from-period-end';
 const LEAN_SEND_PATH = 'lean-send-path';
 const SENT_BY_DISPATCHER = 'sent-by-dispatcher';
+const KSEF_DUPLICATE_OWNER = 'ksef-duplicate-owner';
 const CORRECTION_POLL_MAX_MS = 10 * 60 * 1000;
 /** Triage code when an activity failed for good without a code of its own (e.g. a timeout). */
 const ACTIVITY_FAILED = 'KSEFOPS_ACTIVITY_FAILED';
@@ -608,17 +609,29 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
         await accept(status.ksefNumber, 'accepted');
         return state;
       }
-      // A lost response followed by a re-send comes back as a duplicate of our own invoice: adopt it.
+      // A lost response followed by a re-send comes back as a duplicate of our own invoice: adopt it —
+      // but only a number the registry gives to this row: another invoice's number (two source systems,
+      // one number) broke the registry's unique KSeF number and retried forever; it is a duplicate for a person.
+      let duplicateOf: string | null = null;
       if (status.code === 440 && status.originalKsefNumber) {
-        const originalHash = await ksef.fetchKsefInvoiceHash({ sellerNip: invoice.seller.nip, ksefNumber: status.originalKsefNumber });
-        if (originalHash === check.invoiceHash) {
-          await accept(status.originalKsefNumber, 'adopted-duplicate');
-          return state;
+        const owner = patched(KSEF_DUPLICATE_OWNER)
+          ? await local.ksefNumberOwner({ registryId: input.registryId, contentHash, ksefNumber: status.originalKsefNumber })
+          : ({ own: true } as const);
+        if (owner.own) {
+          const originalHash = await ksef.fetchKsefInvoiceHash({ sellerNip: invoice.seller.nip, ksefNumber: status.originalKsefNumber });
+          if (originalHash === check.invoiceHash) {
+            await accept(status.originalKsefNumber, 'adopted-duplicate');
+            return state;
+          }
+        } else {
+          duplicateOf = owner.holder
+            ? `Duplicate of invoice ${owner.holder.id} from ${owner.holder.sourceSystem} (status ${owner.holder.status}): KSeF already holds this seller NIP, invoice type and number as ${status.originalKsefNumber}. Cancel this one, or give it its own number if it is a different invoice.`
+            : `KSeF already holds this seller NIP, invoice type and number as ${status.originalKsefNumber}, and it is not this registry row's invoice (its data changed since). Cancel this one, or give it its own number.`;
         }
       }
       const next = await triage('REJECTED', {
         code: `KSEF_${status.code}`,
-        reason: status.description + (status.details.length ? ` — ${status.details.join('; ')}` : ''),
+        reason: duplicateOf ?? status.description + (status.details.length ? ` — ${status.details.join('; ')}` : ''),
         details: status.details,
       });
       if (await closeIfFinal(next)) return state;
