@@ -3,7 +3,9 @@ import { normalizeNip } from '../../domain/nip';
 import type { PrismaClient } from '../../prisma/client';
 import { ProblemError } from '../problem';
 import { setPrincipal } from './context';
+import { crossSiteRefusal } from './csrf';
 import { credentialsOf, type IdentityProvider } from './identity';
+import { keySeesInvoice } from './key-scope';
 import { can, rolesFor } from './matrix';
 import type { Principal } from './principal';
 import { requirementOf } from './route-policy';
@@ -21,13 +23,16 @@ export function unauthenticated(): ProblemError {
 export function accessControl(deps: { prisma: PrismaClient; identity: IdentityProvider }): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
+      const credentials = credentialsOf(req);
+      const forged = crossSiteRefusal(req, credentials);
+      if (forged) throw forged;
       const requirement = requirementOf(req.method, req.path);
       if (requirement.kind === 'public') {
-        const principal = await deps.identity.resolve(credentialsOf(req)).catch(() => null);
+        const principal = await deps.identity.resolve(credentials).catch(() => null);
         if (principal) setPrincipal(req, principal);
         return next();
       }
-      const principal = await deps.identity.resolve(credentialsOf(req));
+      const principal = await deps.identity.resolve(credentials);
       if (!principal) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="ksef-ops"');
         throw unauthenticated();
@@ -68,7 +73,7 @@ async function enforceKeyScope(prisma: PrismaClient, key: Extract<Principal, { k
   if (id && UUID.test(id)) {
     const row = await prisma.invoice.findUnique({ where: { id }, select: { sourceSystem: true, sellerNip: true } });
     // Someone else's invoice looks exactly like a missing one.
-    if (row && (row.sourceSystem !== key.sourceSystem || !key.sellerNips.includes(row.sellerNip))) {
+    if (row && !keySeesInvoice(key, row)) {
       throw new ProblemError(404, 'INVOICE_NOT_FOUND', 'Not found', `No invoice with id ${id}.`);
     }
   }
