@@ -6,6 +6,7 @@ import type { VatDictionary } from '../domain/validation';
 import type { LifecycleSettings } from '../workflows/contracts';
 import { InvoiceService } from './invoice-service';
 import { problemHandler, sendProblem } from './problem';
+import { rejectHostileInput, requireUtf8 } from './input-guard';
 import { createApiMetrics } from './metrics';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -21,7 +22,6 @@ import { routeLiterals } from './route-inventory';
 import { ACTION_NAMES } from './registry/actions';
 import type { Alerting } from '../activities/alerting';
 import type { AuthSettings } from './auth/routes';
-import type { OutboundTargetPolicy } from '../activities/webhooks/target-policy';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -34,15 +34,11 @@ export interface ApiDeps {
   lifecycle: LifecycleSettings;
   vatDictionary?: VatDictionary;
   /** KSeF token per seller NIP (as the worker's), for UPO downloads. */
-  /** Source systems whose unknown invoice fields are dropped with a warning (UNKNOWN_FIELDS_LENIENT_SOURCE_SYSTEMS); default none. */
-  lenientSourceSystems?: readonly string[];
   ksefTokens?: Record<string, string>;
   /** Alerts raised by the API itself (bus factor after a role change); defaults to log-only. */
   alerting?: Alerting;
   auth?: Partial<AuthSettings>;
   alertFallbackChain?: string[];
-  /** Where status and chat webhooks may point (config WEBHOOK_ALLOW_INSECURE_TARGETS); default https to public hosts. */
-  outboundTargets?: OutboundTargetPolicy;
   /** Attachment storage and upload limits; default: from the environment (config/index.ts). */
   attachments?: Partial<AttachmentSettings>;
 }
@@ -55,7 +51,10 @@ export function createApp(deps: ApiDeps) {
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
   app.use(canonicalPathGate(() => routeLiterals(app, [...ACTION_NAMES, 'cancel-by-correction'])));
-  app.use(express.json({ limit: '5mb' }));
+  // Bytes must be UTF-8 (verified before decoding, which would put U+FFFD in silently), and every
+  // string in the JSON body and query string passes the one text rule (api/input-guard.ts).
+  app.use(express.json({ limit: '5mb', verify: requireUtf8 }));
+  app.use(rejectHostileInput);
   const metrics = createApiMetrics(deps.prisma);
   app.use(metrics.httpMiddleware);
   app.use((req, res, next) => {
@@ -75,7 +74,7 @@ export function createApp(deps: ApiDeps) {
   mountRegistry(app, deps);
   app.use('/api/v1/counterparties', counterpartyRoutes({ prisma: deps.prisma }));
   app.use('/api/v1/reports/counterparties', counterpartyReportRoutes({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue }));
-  app.use('/api/v1/invoices', invoiceRoutes({ prisma: deps.prisma, validation: { vatDictionary: deps.vatDictionary, counterparties: new PrismaCounterpartyLookup(deps.prisma), lenientSourceSystems: deps.lenientSourceSystems }, service, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
+  app.use('/api/v1/invoices', invoiceRoutes({ prisma: deps.prisma, validation: { vatDictionary: deps.vatDictionary, counterparties: new PrismaCounterpartyLookup(deps.prisma) }, service, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
   app.use((req, res) => sendProblem(res, 404, 'ROUTE_NOT_FOUND', 'Not found', `${req.method} ${req.path} is not an endpoint of this API.`));
   app.use(problemHandler(deps.logger));
   return app;

@@ -11,6 +11,8 @@ export interface FieldError {
   code: string;
   message: string;
   messagePl?: string;
+  /** Where the field is when it is not in the JSON body (a query or path parameter, a header). */
+  in?: 'body' | 'query' | 'path' | 'header';
 }
 
 export class ProblemError extends Error {
@@ -35,7 +37,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     // body-parser failures: malformed JSON, wrong charset, too large — the client's fault, say which.
     const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 400 && status < 500) {
-      const code = err.type === 'entity.parse.failed' ? 'MALFORMED_JSON' : err.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+      const code =
+        err.type === 'entity.parse.failed' ? 'MALFORMED_JSON'
+        : err.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE'
+        : err.type === 'charset.unsupported' || err.type === 'encoding.unsupported' ? 'KSEFOPS_INVALID_ENCODING'
+        : 'BAD_REQUEST';
       const detail = code === 'MALFORMED_JSON' ? `The request body is not valid JSON: ${err.message}` : err.message;
       return sendProblem(res, status, code, 'Bad request', detail, { errors: [{ path: [], field: '', code, message: detail }] });
     }

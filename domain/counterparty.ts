@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeNip } from './nip';
 import { SourceSystemSchema } from './invoice';
+import { lineText, TEXT_INVALID_CHARACTER } from './text';
 import { diagnoseNip, EU_VAT_FORMATS, ruleDescription } from './validation';
 
 /**
@@ -12,7 +13,8 @@ import { diagnoseNip, EU_VAT_FORMATS, ruleDescription } from './validation';
 export const VAT_STATUSES = ['ACTIVE', 'EXEMPT', 'NOT_REGISTERED', 'REMOVED', 'UNKNOWN'] as const;
 export type CounterpartyVatStatus = (typeof VAT_STATUSES)[number];
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+// The shared text rule (domain/text.ts): a NUL from a CSV export must not reach PostgreSQL.
+const text = (max: number) => lineText(max);
 // CSV has no types: "true/false", "1/0", "yes/no", "tak/nie" all mean a flag.
 const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'tak', 'nie', 'TRUE', 'FALSE']).transform((v) => ['true', '1', 'yes', 'tak', 'TRUE'].includes(v))]);
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -68,7 +70,7 @@ export function normaliseCounterparty(raw: unknown, defaultSourceSystem: string)
       ok: false,
       issues: parsed.error.issues.map((i) => {
         const field = i.path.join('.') || (i.code === 'unrecognized_keys' ? (i as { keys?: string[] }).keys?.join(',') ?? '(row)' : '(row)');
-        return { path: i.path.length ? (i.path as (string | number)[]) : [field], field, code: `SCHEMA_${i.code.toUpperCase()}`, message: i.message, messagePl: i.message };
+        return { path: i.path.length ? (i.path as (string | number)[]) : [field], field, code: i.code === 'custom' && i.params?.code === TEXT_INVALID_CHARACTER ? TEXT_INVALID_CHARACTER : `SCHEMA_${i.code.toUpperCase()}`, message: i.message, messagePl: i.message };
       }),
     };
   }

@@ -1,13 +1,15 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { unlink } from 'node:fs/promises';
 import { z } from 'zod';
+import { checkedText } from '../../domain/text';
 import type { PrismaClient, Prisma } from '../../prisma/client';
 import type { BlobStorage } from '../../storage';
 import { actorOf } from '../actor';
 import { ProblemError } from '../problem';
 import { parseQueryOrProblem } from '../registry/query';
-import { requireInvoiceId } from '../routes/registry';
+import { loadInvoice } from '../routes/registry';
 import { parseOrProblem } from '../validation';
+import { attachmentVisible, auditAttachment, requireVisibleInvoice, scopeSearch, unknownAttachment } from './scope';
 import { receiveUpload, type UploadLimits } from './upload';
 import { attachmentView } from './view';
 
@@ -21,29 +23,26 @@ export interface AttachmentDeps {
 
 const UUID = z.uuid();
 const Due = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s.length === 10 ? `${s}T23:59:59Z` : s));
-const Owner = z.string().min(1).max(256);
+const Owner = checkedText(z.string().min(1).max(256));
 
 export const UploadFields = z.object({ invoiceId: UUID.optional(), owner: Owner.optional(), dueDate: Due.optional() }).strict();
 export const PatchBody = z.object({ invoiceId: UUID.nullable().optional(), owner: Owner.nullable().optional(), dueDate: Due.nullable().optional() }).strict();
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const SearchQuery = z
-  .object({ invoiceId: UUID.optional(), owner: Owner.optional(), name: z.string().min(1).max(256).optional(), archived: bool.optional(), overdue: bool.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .object({ invoiceId: UUID.optional(), owner: Owner.optional(), name: checkedText(z.string().min(1).max(256)).optional(), archived: bool.optional(), overdue: bool.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
   .strict();
 
 type Row = Awaited<ReturnType<PrismaClient['attachment']['findUniqueOrThrow']>>;
 
-async function requireInvoice(prisma: PrismaClient, id: string) {
-  if (!(await prisma.invoice.findUnique({ where: { id }, select: { id: true } }))) {
-    throw new ProblemError(422, 'INVOICE_NOT_FOUND', 'Unknown invoice', `No invoice with id ${id}.`, { errors: [{ path: ['invoiceId'], field: 'invoiceId', code: 'INVOICE_NOT_FOUND', message: 'no such invoice' }] });
-  }
-}
-
-async function load(prisma: PrismaClient, id: string): Promise<Row> {
+/** The attachment, if it exists and the caller may see it (api/attachments/scope.ts); otherwise "not found". */
+async function load(prisma: PrismaClient, req: Request, id: string): Promise<Row> {
   if (!UUID.safeParse(id).success) throw new ProblemError(400, 'INVALID_ID', 'Invalid id', `"${id}" is not an attachment id.`);
   const row = await prisma.attachment.findUnique({ where: { id } });
-  if (!row) throw new ProblemError(404, 'ATTACHMENT_NOT_FOUND', 'Not found', `No attachment with id ${id}.`);
+  if (!row || !(await attachmentVisible(prisma, req, row))) throw unknownAttachment(id);
   return row;
 }
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : (d ?? null));
 
 /** Attachments: upload (multipart, streamed, SHA-256), search, link to an invoice, owner/SLA, archive. */
 export function attachmentRoutes(deps: AttachmentDeps): Router {
@@ -53,23 +52,27 @@ export function attachmentRoutes(deps: AttachmentDeps): Router {
     const upload = await receiveUpload(req, deps.limits);
     try {
       const fields = parseOrProblem(UploadFields, upload.fields, 'attachment upload');
-      if (fields.invoiceId) await requireInvoice(deps.prisma, fields.invoiceId);
+      if (fields.invoiceId) await requireVisibleInvoice(deps.prisma, req, fields.invoiceId);
       const id = crypto.randomUUID();
       const key = `attachments/${new Date().toISOString().slice(0, 7)}/${id}`;
       await deps.storage.putFile(key, upload.file.tmpPath, upload.file);
-      const row = await deps.prisma.attachment.create({
-        data: {
-          id,
-          invoiceId: fields.invoiceId ?? null,
-          name: upload.file.name,
-          contentType: upload.file.contentType,
-          size: upload.file.size,
-          sha256: upload.file.sha256,
-          storageKey: key,
-          owner: fields.owner ?? null,
-          dueDate: fields.dueDate ?? null,
-          uploadedBy: actorOf(req),
-        },
+      const row = await deps.prisma.$transaction(async (tx) => {
+        const created = await tx.attachment.create({
+          data: {
+            id,
+            invoiceId: fields.invoiceId ?? null,
+            name: upload.file.name,
+            contentType: upload.file.contentType,
+            size: upload.file.size,
+            sha256: upload.file.sha256,
+            storageKey: key,
+            owner: fields.owner ?? null,
+            dueDate: fields.dueDate ?? null,
+            uploadedBy: actorOf(req),
+          },
+        });
+        await auditAttachment(tx, req, 'attachment.create', id, 'created', { invoiceId: created.invoiceId, name: created.name, contentType: created.contentType, size: created.size, sha256: created.sha256, owner: created.owner, dueDate: iso(created.dueDate) });
+        return created;
       });
       res.status(201).location(`/api/v1/attachments/${id}`).json(attachmentView(row));
     } finally {
@@ -87,32 +90,48 @@ export function attachmentRoutes(deps: AttachmentDeps): Router {
       ...(q.archived === undefined ? {} : q.archived ? { archivedAt: { not: null } } : { archivedAt: null }),
       ...(q.overdue === undefined ? {} : q.overdue ? { archivedAt: null, dueDate: { lt: now } } : { OR: [{ dueDate: null }, { dueDate: { gte: now } }, { archivedAt: { not: null } }] }),
     };
-    const rows = await deps.prisma.attachment.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: q.limit });
+    const scoped = await scopeSearch(deps.prisma, req, where);
+    const rows = await scoped.keep(await deps.prisma.attachment.findMany({ where: scoped.where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: q.limit }));
     res.json({ items: rows.map((r) => attachmentView(r, now)) });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(attachmentView(await load(deps.prisma, req.params.id)));
+    res.json(attachmentView(await load(deps.prisma, req, req.params.id)));
   });
 
   router.get('/:id/content', async (req, res) => {
-    const row = await load(deps.prisma, req.params.id);
+    const row = await load(deps.prisma, req, req.params.id);
     const stream = await deps.storage.get(row.storageKey);
     res.status(200).type(row.contentType).set('x-content-sha256', row.sha256).attachment(row.name);
     stream.pipe(res);
   });
 
   router.patch('/:id', async (req, res) => {
-    const row = await load(deps.prisma, req.params.id);
+    const row = await load(deps.prisma, req, req.params.id);
     const body = parseOrProblem(PatchBody, req.body ?? {}, 'attachment change');
-    if (body.invoiceId) await requireInvoice(deps.prisma, body.invoiceId);
-    const updated = await deps.prisma.attachment.update({ where: { id: row.id }, data: body });
+    if (body.invoiceId) await requireVisibleInvoice(deps.prisma, req, body.invoiceId);
+    const changes = Object.fromEntries(
+      (Object.keys(body) as Array<keyof typeof body>)
+        .map((k) => [k, { from: k === 'dueDate' ? iso(row.dueDate) : row[k], to: k === 'dueDate' ? iso(body.dueDate) : body[k] }] as const)
+        .filter(([, c]) => c.from !== c.to),
+    );
+    const updated = await deps.prisma.$transaction(async (tx) => {
+      const after = await tx.attachment.update({ where: { id: row.id }, data: body });
+      await auditAttachment(tx, req, 'attachment.update', row.id, Object.keys(changes).length > 0 ? 'updated' : 'unchanged', { changes });
+      return after;
+    });
     res.json(attachmentView(updated));
   });
 
   router.post('/:id/archive', async (req, res) => {
-    const row = await load(deps.prisma, req.params.id);
-    const updated = row.archivedAt ? row : await deps.prisma.attachment.update({ where: { id: row.id }, data: { archivedAt: new Date(), archivedBy: actorOf(req) } });
+    const row = await load(deps.prisma, req, req.params.id);
+    const updated = row.archivedAt
+      ? row
+      : await deps.prisma.$transaction(async (tx) => {
+          const after = await tx.attachment.update({ where: { id: row.id }, data: { archivedAt: new Date(), archivedBy: actorOf(req) } });
+          await auditAttachment(tx, req, 'attachment.archive', row.id, 'archived', { invoiceId: row.invoiceId, name: row.name });
+          return after;
+        });
     res.json(attachmentView(updated));
   });
 
@@ -123,7 +142,8 @@ export function attachmentRoutes(deps: AttachmentDeps): Router {
 export function invoiceAttachmentRoutes(deps: { prisma: PrismaClient }): Router {
   const router = Router();
   router.get('/:id/attachments', async (req, res) => {
-    const id = requireInvoiceId(req.params.id);
+    // A missing invoice is 404 like one outside an API key's scope (api/auth/middleware), never an empty list.
+    const { id } = await loadInvoice(deps.prisma, req.params.id);
     const rows = await deps.prisma.attachment.findMany({ where: { invoiceId: id }, orderBy: { createdAt: 'asc' } });
     res.json({ items: rows.map((r) => attachmentView(r)) });
   });

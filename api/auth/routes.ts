@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { checkedText } from '../../domain/text';
 import type { PrismaClient } from '../../prisma/client';
 import { createSession, findUserByEmail, normaliseEmail, revokeSession } from '../../prisma/access-repository';
 import { appendAudit } from '../../prisma/invoice-registry';
@@ -32,7 +33,7 @@ export interface AuthSettings {
 
 export const DEFAULT_AUTH_SETTINGS: AuthSettings = { sessionTtlMs: 60 * 60 * 1000, secureCookie: false, maxFailedLogins: 5, maxFailedLoginsPerIp: 50, failedLoginWindowMs: 15 * 60 * 1000 };
 
-export const LoginSchema = z.object({ email: z.string().min(3).max(320), password: z.string().min(1).max(1024) });
+export const LoginSchema = z.object({ email: checkedText(z.string().min(3).max(320)), password: z.string().min(1).max(1024) });
 
 function setSessionCookie(res: Response, token: string, settings: AuthSettings) {
   res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: settings.secureCookie, path: '/', maxAge: settings.sessionTtlMs });

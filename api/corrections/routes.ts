@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { checkedText } from '../../domain/text';
 import { warsawDateOf } from '../../domain/business-days';
 import { IsoDateSchema, type Invoice } from '../../domain/invoice';
 import { validateInvoiceInput } from '../../domain/validation';
@@ -15,9 +16,9 @@ import { invoiceChain } from './chain';
 
 export const CancelBody = z
   .object({
-    invoiceNumber: z.string().min(1).max(256).optional(),
+    invoiceNumber: checkedText(z.string().min(1).max(256)).optional(),
     issueDate: IsoDateSchema.optional(),
-    reason: z.string().min(1).max(256).default('Anulowanie faktury (korekta do zera)'),
+    reason: checkedText(z.string().min(1).max(256)).default('Anulowanie faktury (korekta do zera)'),
   })
   .strict();
 

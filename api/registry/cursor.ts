@@ -1,5 +1,8 @@
 import { ProblemError } from '../problem';
+import { INVOICE_STATUSES } from '../../domain/lifecycle';
+import { UUID_PATTERN } from '../validation';
 import type { SortKey } from './list-query';
+import { inRange } from './query';
 
 /**
  * Keyset cursor: the sort key value and id of the last row shown. Rows inserted meanwhile land
@@ -28,9 +31,18 @@ export function decodeCursor(cursor: string, sort: SortKey, order: 'asc' | 'desc
     throw invalid('cursor is not one this API handed out');
   }
   const [s, o, value, id] = parsed as string[];
-  if (s !== sort || o !== order) throw invalid(`cursor belongs to sort=${s}&order=${o}; keep the same sort while paging`);
+  if (s !== sort || o !== order) throw invalid(`cursor belongs to sort=${s.slice(0, 20)}&order=${o.slice(0, 10)}; keep the same sort while paging`);
+  // Both parts go into SQL as typed values (uuid, timestamp, date, numeric): a forged cursor is a 400 here, not a database error.
+  if (!UUID_PATTERN.test(id) || !SORT_VALUE[sort](value)) throw invalid('cursor is not one this API handed out');
   return { sort, order, value, id };
 }
+
+const SORT_VALUE: Record<SortKey, (v: string) => boolean> = {
+  receivedAt: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && inRange(Date.parse(v)),
+  issueDate: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && inRange(Date.parse(v)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+  grossAmount: (v) => /^-?\d{1,16}(\.\d{1,2})?$/.test(v),
+  status: (v) => (INVOICE_STATUSES as readonly string[]).includes(v),
+};
 
 function invalid(message: string) {
   return new ProblemError(400, 'INVALID_QUERY', 'Invalid query parameters', `cursor: ${message}`, {

@@ -1,15 +1,17 @@
 import { z } from 'zod';
+import { checkedText } from '../../domain/text';
+import { inRange, ISO_INSTANT } from './query';
 
 const when = z
   .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO date or date-time');
+  .refine((s) => ISO_INSTANT.test(s) && inRange(Date.parse(s)), 'must be an ISO date or date-time');
 
 /** GET /api/v1/dashboard: a period (default: the last 30 days) and optionally one source system. */
 export const DashboardQuerySchema = z
   .strictObject({
     from: when.describe('Inclusive; a date means its midnight in Europe/Warsaw').optional(),
     to: when.describe('Exclusive; default now').optional(),
-    sourceSystem: z.string().min(1).max(40).optional(),
+    sourceSystem: checkedText(z.string().min(1).max(40)).optional(),
   })
   .transform((q, ctx) => {
     const to = q.to ? instant(q.to) : new Date();

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { checkedText } from '../../domain/text';
 import { INVOICE_STATUSES, type InvoiceStatusName } from '../../domain/lifecycle';
 import { InvoiceTypeSchema, IsoDateSchema } from '../../domain/invoice';
+import { inRange, ISO_INSTANT } from './query';
 
 /** How finance reads the workflow's statuses (see domain/lifecycle.ts). */
 export const STATUS_GROUPS = {
@@ -25,7 +27,9 @@ export type SortKey = (typeof SORT_KEYS)[number];
 
 const dateTime = z
   .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO date or date-time, e.g. 2026-11-20 or 2026-11-20T10:00:00Z');
+  .refine((s) => ISO_INSTANT.test(s) && inRange(Date.parse(s)), 'must be an ISO date or date-time, e.g. 2026-11-20 or 2026-11-20T10:00:00Z');
+// PostgreSQL's date has no year 0, which IsoDateSchema (a calendar check) lets through.
+const day = IsoDateSchema.refine((s) => s >= '0001-01-01', 'must be a date from year 1 on');
 
 /**
  * Query string of GET /api/v1/invoices. Strict: an unknown or misspelt parameter is a 400 naming
@@ -39,17 +43,22 @@ export const RegistryListQuerySchema = z
       .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
       .pipe(z.array(z.enum(STATUS_TOKENS, { error: `each value must be one of ${STATUS_TOKENS.join(', ')}` })).min(1, 'name at least one status'))
       .optional(),
-    sourceSystem: z.string().min(1).max(40).optional(),
+    sourceSystem: checkedText(z.string().min(1).max(40)).optional(),
     sellerNip: z.string().regex(/^\d{10}$/, 'must be 10 digits').optional(),
-    buyerNip: z.string().min(1).max(50).describe('Buyer NIP, EU VAT id or other identifier, exact').optional(),
+    buyerNip: checkedText(z.string().min(1).max(50)).describe('Buyer NIP, EU VAT id or other identifier, exact').optional(),
     type: InvoiceTypeSchema.optional(),
     direction: z.enum(['OUTGOING', 'INCOMING']).optional(),
-    rejectionCode: z.string().min(1).max(64).optional(),
-    issueDateFrom: IsoDateSchema.optional(),
-    issueDateTo: IsoDateSchema.optional(),
+    rejectionCode: checkedText(z.string().min(1).max(64)).optional(),
+    stuck: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .describe("true: only invoices the stuck-invoice sweep marked (status unchanged past its SLA); false: only the others")
+      .transform((v) => v === 'true')
+      .optional(),
+    issueDateFrom: day.optional(),
+    issueDateTo: day.optional(),
     receivedFrom: dateTime.describe('Inclusive').optional(),
     receivedTo: dateTime.describe('Exclusive').optional(),
-    q: z.string().min(2, 'type at least 2 characters').max(100).describe('Text in the invoice number, seller or buyer name, or a KSeF number').optional(),
+    q: checkedText(z.string().min(2, 'type at least 2 characters').max(100)).describe('Text in the invoice number, seller or buyer name, or a KSeF number').optional(),
     sort: z.enum(SORT_KEYS).default('receivedAt'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -17,7 +17,8 @@ export function uiRoutes(): Router {
   const router = Router();
   const web = path.join(ROOT, 'web');
   router.get('/vendor/:file', (req, res, next) => {
-    const file = VENDOR[req.params.file];
+    // Own keys only: /ui/vendor/__proto__ must not find Object.prototype.
+    const file = Object.hasOwn(VENDOR, req.params.file) ? VENDOR[req.params.file] : undefined;
     if (!file) return next();
     res.type('text/javascript').sendFile(file, { maxAge: '1h' });
   });

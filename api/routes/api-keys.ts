@@ -1,17 +1,19 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { lineText } from '../../domain/text';
 import { isValidNip } from '../../domain/nip';
 import type { PrismaClient } from '../../prisma/client';
 import { actorOf } from '../actor';
 import { auditRequest } from '../auth/audit';
 import { newApiKey, sha256Hex } from '../auth/tokens';
 import { ProblemError } from '../problem';
-import { parseOrProblem } from '../validation';
+import { parseOrProblem, uuidParam } from '../validation';
+import { parseQueryOrProblem, QueryParam } from '../registry/query';
 
 export const CreateKey = z
   .object({
-    name: z.string().trim().min(1).max(200),
-    sourceSystem: z.string().trim().min(1).max(100),
+    name: lineText(200),
+    sourceSystem: lineText(100),
     sellerNips: z.array(z.string().refine(isValidNip, 'is not a valid NIP')).min(1).max(1000),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
   })
@@ -27,7 +29,7 @@ export function apiKeyRoutes(deps: { prisma: PrismaClient }): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const sourceSystem = typeof req.query.sourceSystem === 'string' ? req.query.sourceSystem : undefined;
+    const { sourceSystem } = parseQueryOrProblem(z.strictObject({ sourceSystem: QueryParam.text(100).optional() }), req.query, { blankIsAbsent: true });
     res.json({ items: await prisma.apiKey.findMany({ where: { sourceSystem }, select: view, orderBy: { createdAt: 'desc' } }) });
   });
 
@@ -44,7 +46,7 @@ export function apiKeyRoutes(deps: { prisma: PrismaClient }): Router {
   });
 
   const revoke = async (req: import('express').Request, res: import('express').Response) => {
-    const existing = await prisma.apiKey.findUnique({ where: { id: String(req.params.id) }, select: view }).catch(() => null);
+    const existing = await prisma.apiKey.findUnique({ where: { id: uuidParam(req.params.id, 'an API key id') }, select: view });
     if (!existing) throw new ProblemError(404, 'KSEFOPS_API_KEY_NOT_FOUND', 'Not found', `No API key with id ${req.params.id}.`);
     const revoked = existing.revokedAt
       ? existing

@@ -1,20 +1,21 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { lineText, proseText } from '../../domain/text';
 import type { PrismaClient } from '../../prisma/client';
 import { actorOf } from '../actor';
 import { auditRequest } from '../auth/audit';
 import { ProblemError } from '../problem';
-import { parseOrProblem } from '../validation';
+import { parseOrProblem, uuidParam } from '../validation';
 
 const Nip = z.string().regex(/^\d{10}$/, 'must be 10 digits');
 const Fields = {
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(1000).nullable().optional(),
+  name: lineText(200),
+  description: proseText(1000).nullable().optional(),
   active: z.boolean().optional(),
   minGross: z.string().regex(/^\d{1,16}(\.\d{1,2})?$/, 'must be a decimal amount').nullable().optional(),
-  buyerNips: z.array(z.string().trim().min(1).max(50)).max(1000).optional(),
-  invoiceTypes: z.array(z.string().trim().min(1).max(20)).max(20).optional(),
-  sourceSystems: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+  buyerNips: z.array(lineText(50)).max(1000).optional(),
+  invoiceTypes: z.array(lineText(20)).max(20).optional(),
+  sourceSystems: z.array(lineText(100)).max(100).optional(),
   sellerNips: z.array(Nip).max(1000).optional(),
 };
 const hasCriterion = (r: { minGross?: string | null; buyerNips?: string[]; invoiceTypes?: string[]; sourceSystems?: string[]; sellerNips?: string[] }) =>
@@ -42,7 +43,7 @@ export function approvalRuleRoutes(deps: { prisma: PrismaClient }): Router {
 
   router.patch('/:id', async (req, res) => {
     const body = parseOrProblem(UpdateRule, req.body, 'approval rule change');
-    const before = await prisma.approvalRule.findUnique({ where: { id: req.params.id } }).catch(() => null);
+    const before = await prisma.approvalRule.findUnique({ where: { id: uuidParam(req.params.id, 'an approval rule id') } });
     if (!before) throw new ProblemError(404, 'KSEFOPS_RULE_NOT_FOUND', 'Not found', `No approval rule with id ${req.params.id}.`);
     if (!hasCriterion({ ...before, minGross: before.minGross?.toString() ?? null, ...body })) {
       throw new ProblemError(400, 'VALIDATION_FAILED', 'Invalid request', 'A rule needs at least one criterion.');
@@ -53,7 +54,7 @@ export function approvalRuleRoutes(deps: { prisma: PrismaClient }): Router {
   });
 
   router.delete('/:id', async (req, res) => {
-    const before = await prisma.approvalRule.findUnique({ where: { id: req.params.id } }).catch(() => null);
+    const before = await prisma.approvalRule.findUnique({ where: { id: uuidParam(req.params.id, 'an approval rule id') } });
     if (!before) throw new ProblemError(404, 'KSEFOPS_RULE_NOT_FOUND', 'Not found', `No approval rule with id ${req.params.id}.`);
     // Deactivated, not deleted: the approvals report still names the rule that held an invoice.
     await prisma.approvalRule.update({ where: { id: before.id }, data: { active: false } });

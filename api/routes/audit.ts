@@ -1,31 +1,40 @@
 import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { actorLabels, findAuditPage, type AuditFilter } from '../../prisma/audit-query';
 import { writeChunk } from '../registry/csv';
 import { ProblemError } from '../problem';
+import { parseQueryOrProblem, QueryParam } from '../registry/query';
 
 const MAX_EXPORT_ROWS = 1_000_000;
 
-function badParam(name: string, message: string): ProblemError {
-  return new ProblemError(400, 'INVALID_QUERY', 'Invalid query parameter', `${name}: ${message}`, { errors: [{ path: [name], field: name, code: 'INVALID_QUERY', message }] });
-}
+const INT8_MAX = 9_223_372_036_854_775_807n;
 
-function filterOf(req: Request): AuditFilter {
-  const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] !== '' ? (req.query[k] as string) : undefined);
-  const time = (k: string) => {
-    const v = q(k);
-    if (v === undefined) return undefined;
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw badParam(k, 'must be an ISO 8601 date or date-time');
-    return d;
-  };
-  const cursor = q('cursor');
-  let beforeId: bigint | undefined;
-  if (cursor !== undefined) {
-    if (!/^\d{1,19}$/.test(cursor)) throw badParam('cursor', 'is not a cursor returned by this endpoint');
-    beforeId = BigInt(cursor);
-  }
-  return { actor: q('actor'), action: q('action'), targetType: q('targetType'), targetId: q('targetId'), from: time('from'), to: time('to'), beforeId };
+/**
+ * Filters and paging of the audit log. Strict: a misspelt filter is a 400 naming it (an auditor must
+ * not read an unfiltered log believing it filtered). The cursor is an audit id (bigint): digits only,
+ * within PostgreSQL's bigint, so "zzz" or 20 nines are a 400 and never a database error.
+ */
+export const AuditQuery = z.strictObject({
+  actor: QueryParam.text(400).optional(),
+  action: QueryParam.text(200).optional(),
+  targetType: QueryParam.text(100).optional(),
+  targetId: QueryParam.text(400).optional(),
+  from: QueryParam.instant().optional(),
+  to: QueryParam.instant().optional(),
+  limit: QueryParam.limit(100, 1000),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, 'is not a cursor returned by this endpoint')
+    // zod runs refinements after a failed regex too: BigInt('zzz') would throw.
+    .refine((c) => /^\d{1,19}$/.test(c) && BigInt(c) <= INT8_MAX, 'is not a cursor returned by this endpoint')
+    .transform((c) => BigInt(c))
+    .optional(),
+});
+
+function queryOf(req: Request): { filter: AuditFilter; limit: number } {
+  const q = parseQueryOrProblem(AuditQuery, req.query, { blankIsAbsent: true });
+  return { filter: { actor: q.actor, action: q.action, targetType: q.targetType, targetId: q.targetId, from: q.from, to: q.to, beforeId: q.cursor }, limit: q.limit };
 }
 
 type Row = Awaited<ReturnType<typeof findAuditPage>>[number];
@@ -59,9 +68,7 @@ export function auditRoutes(deps: { prisma: PrismaClient }): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const filter = filterOf(req);
-    const limitRaw = Number(req.query.limit ?? 100);
-    if (!Number.isInteger(limitRaw) || limitRaw < 1 || limitRaw > 1000) throw badParam('limit', 'must be an integer 1…1000');
+    const { filter, limit: limitRaw } = queryOf(req);
     const rows = await findAuditPage(prisma, filter, limitRaw + 1);
     const page = rows.slice(0, limitRaw);
     const labels = await actorLabels(prisma, page.map((r) => r.actor));
@@ -69,7 +76,7 @@ export function auditRoutes(deps: { prisma: PrismaClient }): Router {
   });
 
   router.get('/export.csv', async (req, res) => {
-    const filter = filterOf(req);
+    const { filter } = queryOf(req);
     res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`);
     await writeChunk(res, `\uFEFF${CSV_HEAD.join(';')}\r\n`);
     let written = 0;

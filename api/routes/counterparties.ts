@@ -1,5 +1,6 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
+import { checkedText, lineText } from '../../domain/text';
 import { normaliseCounterparty, VAT_STATUSES, type CounterpartyRecordData, type RowIssue } from '../../domain/counterparty';
 import { SourceSystemSchema } from '../../domain/invoice';
 import type { PrismaClient } from '../../prisma/client';
@@ -8,6 +9,7 @@ import { actorOf } from '../actor';
 import { principalOf } from '../auth/context';
 import { CsvError, parseCsv } from '../counterparties/csv';
 import { ProblemError } from '../problem';
+import { requireUtf8 } from '../input-guard';
 import { parseOrProblem } from '../validation';
 
 const MAX_IMPORT_ROWS = 10_000;
@@ -36,7 +38,7 @@ export function counterpartyRoutes(deps: { prisma: PrismaClient }): Router {
     res.status(outcome === 'created' ? 201 : 200).json({ result: outcome, counterparty: counterpartyView(row) });
   });
 
-  router.post('/import', express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }), async (req, res) => {
+  router.post('/import', express.text({ type: ['text/csv', 'application/csv'], limit: '5mb', verify: requireUtf8 }), async (req, res) => {
     const rows = importRows(req);
     const fallback = defaultSourceSystem(req);
     const results: Array<{ row: number; line?: number; identifierKey?: string; result: 'created' | 'updated' | 'unchanged' | 'rejected'; errors?: RowIssue[] }> = [];
@@ -76,7 +78,9 @@ export function counterpartyRoutes(deps: { prisma: PrismaClient }): Router {
 
   router.get('/', async (req, res) => {
     const q = parseOrProblem(SearchQuery, req.query, 'query');
-    const { total, rows } = await searchCounterparties(deps.prisma, q);
+    // A source system's key reads its own master data only, like it writes only its own.
+    const principal = principalOf(req);
+    const { total, rows } = await searchCounterparties(deps.prisma, { ...q, ...(principal?.kind === 'api-key' ? { sourceSystem: principal.sourceSystem } : {}) });
     res.json({ total, limit: q.limit, offset: q.offset, items: rows.map(counterpartyView) });
   });
 
@@ -106,15 +110,15 @@ export function counterpartyRoutes(deps: { prisma: PrismaClient }): Router {
 }
 
 export const SearchQuery = z.strictObject({
-  q: z.string().trim().min(1).max(200).optional(),
-  nip: z.string().max(40).optional(),
+  q: lineText(200).optional(),
+  nip: checkedText(z.string().max(40)).optional(),
   active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   vatStatus: z.enum(VAT_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export const DeactivateBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export const DeactivateBody = z.strictObject({ reason: lineText(500).optional() });
 
 function changedBy(req: Request, via: CounterpartyChangeActor['via']): CounterpartyChangeActor {
   return { actor: actorOf(req), via, ...(req.ip ? { ip: req.ip } : {}) };

@@ -1,8 +1,10 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { PrismaClient } from '../../prisma/client';
 import { conflictingRoleHolders, criticalRoleCoverage } from '../../prisma/access-repository';
-import { ProblemError } from '../problem';
+import { parseQueryOrProblem, QueryParam } from '../registry/query';
 
+const ApprovalsQuery = z.strictObject({ from: QueryParam.instant(), to: QueryParam.instant() });
 const DECISIONS = ['invoice.approve', 'invoice.reject-approval', 'invoice.cancel'];
 const EXCEPTIONS = ['invoice.request-manual-exception', 'invoice.approve-manual-exception'];
 
@@ -20,16 +22,7 @@ export function reportRoutes(deps: { prisma: PrismaClient }): Router {
   });
 
   router.get('/approvals', async (req, res) => {
-    const parse = (k: 'from' | 'to') => {
-      const v = typeof req.query[k] === 'string' ? (req.query[k] as string) : '';
-      const d = new Date(v);
-      if (!v || Number.isNaN(d.getTime())) {
-        throw new ProblemError(400, 'INVALID_QUERY', 'Invalid query parameter', `${k}: required, an ISO 8601 date or date-time`, { errors: [{ path: [k], field: k, code: 'INVALID_QUERY', message: 'required ISO 8601 date' }] });
-      }
-      return d;
-    };
-    const from = parse('from');
-    const to = parse('to');
+    const { from, to } = parseQueryOrProblem(ApprovalsQuery, req.query);
     const events = await prisma.auditEvent.findMany({
       where: { targetType: 'invoice', at: { gte: from, lt: to }, action: { in: ['invoice.approval-required', ...DECISIONS, ...EXCEPTIONS] } },
       orderBy: { id: 'asc' },

@@ -1,13 +1,14 @@
 import type { Invoice } from '../invoice';
+import { FORBIDDEN_TEXT } from '../text';
 import { makeIssue } from './issue';
 import type { IssuePath, ValidationIssue } from './types';
 
 /**
- * Characters XML 1.0 forbids plus the discouraged ranges KSeF rejects (facts §10). Found before
- * the XML is built so the user learns which field holds the pasted control character.
+ * Characters XML 1.0 forbids plus the discouraged ranges KSeF rejects (facts §10) — the one text
+ * rule of domain/text.ts. Found before the XML is built so the user learns which field holds the
+ * pasted control character.
  */
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN = FORBIDDEN_TEXT;
 
 export function findForbiddenText(value: unknown, path: IssuePath = [], found: IssuePath[] = [], limit = 20): IssuePath[] {
   if (found.length >= limit) return found;
