@@ -163,13 +163,13 @@ export function operationPaths(): Record<string, Json> {
     },
     '/api/v1/responsibility-rules': {
       get: op('listResponsibilityRules', 'operations', 'Who owns which errors (owner and escalation). Roles: monitor, admin.', { responses: { 200: anyJson('Rules') } }),
-      post: op('createResponsibilityRule', 'operations', 'Add a rule. Role: admin.', { requestBody: jsonBody('ResponsibilityRuleCreate'), responses: { 201: anyJson('Created'), 400: problem('Invalid body') } }),
+      post: op('createResponsibilityRule', 'operations', 'Add a rule. Role: admin.', { requestBody: jsonBody('ResponsibilityRuleCreate'), responses: { 201: anyJson('Created'), 400: problem('Invalid body'), 422: problem('KSEFOPS_WEBHOOK_URL_FORBIDDEN: webhookUrl not https: to a public host, or with credentials') } }),
     },
     '/api/v1/responsibility-rules/resolve': {
       get: op('resolveResponsibility', 'operations', 'Which rule (owner, escalation) applies to an error. Roles: monitor, admin.', { parameters: [q('errorClass', 'Error class'), q('errorCode', 'Error code'), q('sellerNip', 'Seller NIP'), q('sourceSystem', 'Source system')], responses: { 200: anyJson('The matching rule or the fallback chain') } }),
     },
     '/api/v1/responsibility-rules/{id}': {
-      patch: op('updateResponsibilityRule', 'operations', 'Change a rule. Role: admin.', { parameters: [id('Rule id')], requestBody: jsonBody('ResponsibilityRuleUpdate'), responses: { 200: anyJson('Updated'), 400: problem('Invalid body'), 404: problem('Unknown rule') } }),
+      patch: op('updateResponsibilityRule', 'operations', 'Change a rule. Role: admin.', { parameters: [id('Rule id')], requestBody: jsonBody('ResponsibilityRuleUpdate'), responses: { 200: anyJson('Updated'), 400: problem('Invalid body'), 404: problem('Unknown rule'), 422: problem('KSEFOPS_WEBHOOK_URL_FORBIDDEN: webhookUrl not https: to a public host, or with credentials') } }),
       delete: op('deleteResponsibilityRule', 'operations', 'Remove a rule. Role: admin.', { parameters: [id('Rule id')], responses: { 204: { description: 'Removed' }, 404: problem('Unknown rule') } }),
     },
     '/api/v1/approval-rules': {
@@ -182,10 +182,10 @@ export function operationPaths(): Record<string, Json> {
     },
     '/api/v1/webhooks': {
       get: op('listWebhooks', 'operations', 'Webhook subscriptions of source systems. Roles: monitor, admin.', { responses: { 200: anyJson('Subscriptions') } }),
-      post: op('createWebhook', 'operations', 'Subscribe a source system to invoice events; the signing secret is shown once. Role: admin.', { requestBody: jsonBody('WebhookCreate'), responses: { 201: anyJson('Created with its secret'), 400: problem('Invalid body') } }),
+      post: op('createWebhook', 'operations', 'Subscribe a source system to invoice events; the signing secret is shown once. Role: admin.', { requestBody: jsonBody('WebhookCreate'), responses: { 201: anyJson('Created with its secret'), 400: problem('Invalid body'), 422: problem('KSEFOPS_WEBHOOK_URL_FORBIDDEN: url not https: to a public host, or with credentials') } }),
     },
     '/api/v1/webhooks/{id}': {
-      patch: op('updateWebhook', 'operations', 'Change URL or pause. Role: admin.', { parameters: [id('Subscription id')], requestBody: jsonBody('WebhookUpdate'), responses: { 200: anyJson('Updated'), 400: problem('Invalid body'), 404: problem('Unknown subscription') } }),
+      patch: op('updateWebhook', 'operations', 'Change URL or pause. Role: admin.', { parameters: [id('Subscription id')], requestBody: jsonBody('WebhookUpdate'), responses: { 200: anyJson('Updated'), 400: problem('Invalid body'), 404: problem('Unknown subscription'), 422: problem('KSEFOPS_WEBHOOK_URL_FORBIDDEN: url not https: to a public host, or with credentials') } }),
     },
     '/api/v1/webhooks/{id}/rotate-secret': {
       post: op('rotateWebhookSecret', 'operations', 'New signing secret (shown once). Role: admin.', { parameters: [id('Subscription id')], responses: { 200: anyJson('The new secret'), 404: problem('Unknown subscription') } }),
