@@ -9,6 +9,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import { KsefError, isFinalInvoiceStatus, isFinalSessionStatus, type SessionInvoiceStatusResponse } from '../ksef-client';
+import { describeInvoiceStatus } from '../ksef-client/rejection-reasons';
 import type { Logger } from '../config/logger';
 import type { PrismaClient } from '../prisma/client';
 import {
@@ -372,7 +373,7 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
           });
           // Signal first, mark delivered after: a crash in between re-sends an outcome the workflow
           // already has (it ignores a repeat of its dispatch id) instead of losing one.
-          await forEachConcurrently(outcomes, SIGNAL_CONCURRENCY, ({ doc, entry }) => signalInvoice(doc.workflowId, ksefOutcomeSignal, outcomeOf(doc.dispatchId, sessionRef, entry)));
+          await forEachConcurrently(outcomes, SIGNAL_CONCURRENCY, ({ doc, entry }) => signalInvoice(doc.workflowId, ksefOutcomeSignal, outcomeOf(doc.dispatchId, sessionRef, entry, sellerNip)));
           if (outcomes.length > 0) await markOutcomesDelivered(prisma, outcomes.map(({ doc, entry }) => ({ registryId: doc.registryId, finalCode: entry.status.code, invoiceRef: entry.referenceNumber })));
           delivered += outcomes.length;
           continuationToken = page.continuationToken ?? undefined;
@@ -413,14 +414,15 @@ export function hasZalacznik(xml: string): boolean {
   return /<(?:[\w.-]+:)?Zalacznik[\s>/]/.test(xml);
 }
 
-function outcomeOf(dispatchId: string, sessionRef: string, entry: SessionInvoiceStatusResponse): KsefOutcomeSignal {
+/** The dispatcher sends in the seller's own context (KsefContexts), so context = seller here. */
+function outcomeOf(dispatchId: string, sessionRef: string, entry: SessionInvoiceStatusResponse, sellerNip: string): KsefOutcomeSignal {
   const extensions = (entry.status.extensions ?? {}) as Record<string, unknown>;
   return {
     dispatchId,
     sessionRef,
     invoiceRef: entry.referenceNumber,
     code: entry.status.code,
-    description: entry.status.description,
+    description: describeInvoiceStatus(entry.status, { sellerNip, contextNip: sellerNip }),
     details: entry.status.details ?? [],
     ksefNumber: entry.ksefNumber ?? null,
     originalKsefNumber: typeof extensions.originalKsefNumber === 'string' ? extensions.originalKsefNumber : null,

@@ -10,6 +10,7 @@ import type { PrismaClient } from '../prisma/client';
 import { appendAudit, auditAlongside, findKsefNumberOwner, projectStatusWith, recordCorrectedData, type AuditEntry, type KsefNumberOwner } from '../prisma/invoice-registry';
 import { isFinalInvoiceStatus } from '../ksef-client';
 import { KsefContexts, toActivityFailure } from './ksef-sessions';
+import { describeInvoiceStatus } from '../ksef-client/rejection-reasons';
 import { createDispatchActivities, stageValidatedDocument, type DispatchDeps } from './dispatch';
 import { createAlerting, type AlertRequest, type Alerting } from './alerts';
 import { statusEventKey, statusWebhooksAlongside } from './webhooks/outbox';
@@ -115,7 +116,8 @@ export function createActivities(deps: ActivityDeps) {
         const extensions = (s.status.extensions ?? {}) as Record<string, unknown>;
         return {
           code: s.status.code,
-          description: s.status.description,
+          // The lifecycle sends in the seller's own context (KsefContexts), so context = seller here.
+          description: describeInvoiceStatus(s.status, { sellerNip: input.sellerNip, contextNip: input.sellerNip }),
           details: s.status.details ?? [],
           final: isFinalInvoiceStatus(s.status.code),
           ksefNumber: s.ksefNumber ?? null,

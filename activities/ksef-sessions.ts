@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { KsefApiError, KsefClient, KsefError, KsefRateLimitError, type OnlineSessionHandle } from '../ksef-client';
+import { KsefApiError, KsefAuthError, KsefClient, KsefError, KsefRateLimitError, type OnlineSessionHandle } from '../ksef-client';
+import { describeAuthFailure } from '../ksef-client/rejection-reasons';
 import type { Logger } from '../config/logger';
 
 export interface KsefConnectionSettings {
@@ -100,6 +101,11 @@ export function toActivityFailure(error: unknown): never {
       details: [{ code: error.code, httpStatus: error.httpStatus, exceptions: error.exceptions }],
       nonRetryable: true,
     });
+  }
+  if (error instanceof KsefAuthError) {
+    // A permission or token refusal reaches triage with words a person can act on.
+    const human = describeAuthFailure(error.statusCode, null, error.message);
+    throw ApplicationFailure.create({ type: error.code, message: human ?? error.message, nonRetryable: !error.retryable });
   }
   if (error instanceof KsefError) {
     throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: !error.retryable });

@@ -4,6 +4,7 @@ import pino from 'pino';
 import type { SimulatorContext } from './context';
 import { availabilityGate } from './availability';
 import { loadOrCreateKeyMaterial } from './crypto';
+import { authContextGuard } from './permissions';
 import { FaultInjector } from './faults';
 import { errorHandler } from './http';
 import { faultInjection, rateLimiting, requestCounters } from './middleware';
@@ -78,6 +79,7 @@ export function createKsefSimulator(options: KsefSimulatorOptions = {}): KsefSim
   v2.use(rateLimiting(context));
   // an encrypted invoice is ≤ 3 MB, base64 inflates by a third
   v2.use(express.json({ limit: '5mb' }));
+  v2.use(authContextGuard(context));
   v2.use(securityRoutes(context));
   v2.use(authRoutes(context));
   v2.use(sessionRoutes(context));

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { FaultConfig } from './faults';
+import type { PermissionGrant } from './permissions';
 import type { RateLimitOverrides } from './rate-limits';
 
 export interface KsefSimulatorOptions {
@@ -21,6 +22,13 @@ export interface KsefSimulatorOptions {
   /** 'any' (default): every non-empty KSeF token works for every NIP, as self-issued tokens on TEST. */
   tokenPolicy?: 'any' | 'strict';
   ksefTokens?: { token: string; nip?: string | null }[];
+  /**
+   * true = the pre-permissions simulator: any seller's invoice in any context, any context NIP at
+   * auth. Default false: seller ≠ context needs a grant (410), a bad-checksum context NIP is refused.
+   */
+  permissive?: boolean;
+  /** Entity permissions (SelfInvoicing, TaxRepresentative) granted from the start; more via /_sim/permissions. */
+  permissionGrants?: PermissionGrant[];
   maxInvoicesPerSession?: number;
   maxBatchParts?: number;
   maxInvoiceBytes?: number;
@@ -54,6 +62,8 @@ export function resolveOptions(options: KsefSimulatorOptions): ResolvedOptions {
     requireCorrectedInvoiceInLedger: options.requireCorrectedInvoiceInLedger ?? true,
     onlineAttachments: options.onlineAttachments ?? 'reject',
     tokenPolicy: options.tokenPolicy ?? 'any',
+    permissive: options.permissive ?? false,
+    permissionGrants: options.permissionGrants ?? [],
     maxInvoicesPerSession: options.maxInvoicesPerSession ?? 10_000,
     maxBatchParts: options.maxBatchParts ?? 50,
     maxInvoiceBytes: options.maxInvoiceBytes ?? 1_000_000,

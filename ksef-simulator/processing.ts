@@ -4,6 +4,7 @@ import type { SimulatorContext } from './context';
 import { CORRECTION_KINDS, checkInvoiceFile, extractInvoiceFacts, INVOICE_TYPE_BY_KIND, type InvoiceFacts } from './invoice-facts';
 import { warsawDateOf } from '../domain/business-days';
 import { newKsefNumber } from './numbering';
+import { invoicePermissionProblem } from './permissions';
 import { finalizeSessionsIfSettled } from './session-lifecycle';
 import { invoiceStatus, type InvoiceRecord, type StatusInfo } from './state';
 
@@ -98,6 +99,11 @@ export class InvoiceProcessor {
     const technicalCorrection = invoice.offlineMode && invoice.hashOfCorrectedInvoice !== null;
     if (facts.hasAttachment && session?.kind === 'Online' && options.onlineAttachments === 'reject' && !technicalCorrection) {
       this.finish(invoice, invoiceStatus(415, ['Faktury z załącznikiem (Zalacznik) można przesyłać wyłącznie w sesji wsadowej.']));
+      return;
+    }
+    const permission = invoicePermissionProblem(this.ctx(), invoice.contextNip, facts);
+    if (permission) {
+      this.finish(invoice, permission);
       return;
     }
     const semanticProblems = this.semanticProblems(invoice, facts);

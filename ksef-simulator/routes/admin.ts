@@ -5,6 +5,7 @@ import { faultConfigSchema } from '../faults';
 import { PUBLISHED_RATE_LIMITS, type RateLimitOverrides } from '../rate-limits';
 import { resetState } from '../state';
 import { availabilityAdminRoutes } from './latarnia';
+import { permissionAdminRoutes } from './permissions-admin';
 
 const windowSchema = z.object({ perSecond: z.number().int().min(1).nullable(), perMinute: z.number().int().min(1).nullable(), perHour: z.number().int().min(1).nullable() }).partial();
 const rateLimitUpdate = z
@@ -60,6 +61,7 @@ export function adminRoutes(ctx: SimulatorContext): Router {
   });
 
   router.use(availabilityAdminRoutes(ctx));
+  router.use(permissionAdminRoutes(ctx));
 
   router.get('/rate-limits', (_req, res) => void res.json({ enabled: ctx.rateLimiter.enabled, limits: ctx.rateLimiter.limits() }));
   router.put('/rate-limits', (req, res) => {
