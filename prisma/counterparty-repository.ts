@@ -111,6 +111,8 @@ export interface CounterpartySearch {
   nip?: string;
   active?: boolean;
   vatStatus?: CounterpartyRecordData['vatStatus'];
+  /** Only entries of this source system (an API key's own master data). */
+  sourceSystem?: string;
   limit: number;
   offset: number;
 }
@@ -120,6 +122,7 @@ export async function searchCounterparties(prisma: PrismaClient, s: Counterparty
     ...(s.nip ? { nip: normalizeNip(s.nip) } : {}),
     ...(s.active !== undefined ? { active: s.active } : {}),
     ...(s.vatStatus ? { vatStatus: s.vatStatus } : {}),
+    ...(s.sourceSystem !== undefined ? { sourceSystem: s.sourceSystem } : {}),
     ...(s.q
       ? {
           OR: [
