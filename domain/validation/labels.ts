@@ -93,7 +93,8 @@ export function dottedField(path: IssuePath): string {
 export function fieldLabel(path: IssuePath): LocalizedMessage {
   if (path.length === 0) return { en: 'invoice', pl: 'faktura' };
   const key = path.map((p) => (typeof p === 'number' ? '*' : p)).join('.');
-  const direct = LABELS[key];
+  // Own keys only: an unknown field named "toString" or "__proto__" must not find Object.prototype's.
+  const direct = Object.hasOwn(LABELS, key) ? LABELS[key] : undefined;
   const lineIdx = path[0] === 'lines' && typeof path[1] === 'number' ? path[1] + 1 : undefined;
   const base = direct ?? { en: dottedField(path), pl: dottedField(path) };
   if (lineIdx !== undefined) {
