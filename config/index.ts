@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SourceSystemSchema } from '../domain/invoice';
 import { vatDictionaryFromEnv } from '../domain/validation';
 import { PUBLISHED_LIMITS, type LimitTable } from '../workflows/rate-budget';
+import { stuckSweepSettings } from './stuck-slas';
 import { outboundTargetsFrom } from './outbound-targets';
 import { latarniaUrlFor } from '../ksef-client/environments';
 
@@ -88,7 +89,12 @@ const EnvSchema = z.object({
   /** After the first alert of a kind, the same kind is folded into a digest for this long. */
   ALERT_DEDUP_WINDOW_MS: z.coerce.number().int().min(0).default(15 * 60 * 1000),
   ALERT_DIGEST_INTERVAL_MS: z.coerce.number().int().min(1000).default(5 * 60 * 1000),
-  ALERT_CHECKS_INTERVAL_MS: z.coerce.number().int().min(1000).default(15 * 60 * 1000),
+  /** The periodic checks, the stuck-invoice sweep among them: its detection delay beyond a status's SLA. */
+  ALERT_CHECKS_INTERVAL_MS: z.coerce.number().int().min(1000).default(5 * 60 * 1000),
+  /** Stuck-invoice sweep: SLA per status (or STATUS/step) in ms over the defaults (config/stuck-slas.ts). */
+  STUCK_SLA_JSON: z.string().optional(),
+  STUCK_REALERT_MS: z.coerce.number().int().min(60_000).optional(),
+  STUCK_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).optional(),
   /** Open triage cases allowed before the "approaching threshold" alert (warns from 80 %). */
   ALERT_BACKLOG_LIMIT: z.coerce.number().int().min(1).optional(),
   OPS_SWEEP_TICK_MS: z.coerce.number().int().min(100).default(2000),
@@ -342,6 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       contentTypes: e.ATTACHMENTS_CONTENT_TYPES ? e.ATTACHMENTS_CONTENT_TYPES.split(',').map((t) => t.trim().toLowerCase()) : DEFAULT_ATTACHMENT_CONTENT_TYPES,
       storage: attachmentStorageFrom(e),
     },
+    stuck: stuckSweepSettings(e, e.SLA_APPROVAL_MS),
     statusWebhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, targets: outboundTargets },
     /** Where status and chat webhooks may go (registration and send time). */
     outboundWebhooks: { targets: outboundTargets },

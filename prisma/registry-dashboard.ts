@@ -10,7 +10,8 @@ import { warsawDateOf } from '../domain/business-days';
  *  - rejection rate = rejected ÷ (rejected + accepted) — the share of outcomes that needed a person;
  *  - time to fix = first rejection of an invoice in the period → its acceptance;
  *  - time to retry = each rejection → the next send of the same invoice;
- *  - backlog = invoices not yet closed, now, by status and age since receipt.
+ *  - backlog = invoices not yet closed, now, by status and age since receipt;
+ *  - stuck = invoices the stuck-invoice sweep found past their status's SLA, now (cleared by a status change).
  * Days are calendar days in Europe/Warsaw.
  */
 export interface DashboardRequest {
@@ -35,6 +36,7 @@ export interface DashboardData {
   backlog: { total: number; byStatus: Array<{ status: string; buckets: Record<(typeof AGE_BUCKETS)[number], number>; total: number }> };
   timeToFix: DurationStats & { unfixed: number; histogram: Array<{ bucket: (typeof FIX_BUCKETS)[number]; count: number }> };
   timeToRetry: DurationStats;
+  stuck: { total: number; byStatus: Array<{ status: string; count: number }> };
   topRejectionReasons: Array<{ code: string; count: number; example: string | null }>;
 }
 
@@ -114,6 +116,11 @@ export async function dashboard(prisma: PrismaClient, req: DashboardRequest): Pr
       ${req.sourceSystem ? Prisma.sql`AND i."sourceSystem" = ${req.sourceSystem}` : Prisma.empty}
     GROUP BY 1, 2`;
 
+  const stuckRows = await prisma.$queryRaw<Array<{ status: string; count: bigint }>>`
+    SELECT i."status"::text AS status, count(*) AS count FROM "invoices" i
+    WHERE i."stuckSince" IS NOT NULL ${req.sourceSystem ? Prisma.sql`AND i."sourceSystem" = ${req.sourceSystem}` : Prisma.empty}
+    GROUP BY 1 ORDER BY 1`;
+
   const rejected = num(totals.rejected);
   const accepted = num(totals.accepted);
   return {
@@ -130,6 +137,7 @@ export async function dashboard(prisma: PrismaClient, req: DashboardRequest): Pr
     backlog: backlogOf(backlogRows),
     timeToFix: fixStats(fixes.map((f) => f.seconds)),
     timeToRetry: { count: num(retry.count), p50Seconds: numOrNull(retry.p50), p90Seconds: numOrNull(retry.p90), avgSeconds: numOrNull(retry.avg) },
+    stuck: { total: stuckRows.reduce((sum, r) => sum + num(r.count), 0), byStatus: stuckRows.map((r) => ({ status: r.status, count: num(r.count) })) },
     topRejectionReasons: reasons.map((r) => ({ code: r.code, count: num(r.count), example: r.example })),
   };
 }

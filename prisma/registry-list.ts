@@ -11,6 +11,8 @@ export interface RegistryFilter {
   type?: string;
   direction?: 'OUTGOING' | 'INCOMING';
   rejectionCode?: string;
+  /** Marked stuck by the stuck-invoice sweep (true) or not (false). */
+  stuck?: boolean;
   issueDateFrom?: string;
   issueDateTo?: string;
   receivedFrom?: string;
@@ -93,6 +95,7 @@ export function registryWhere(f: RegistryFilter): Prisma.Sql {
   if (f.type) parts.push(Prisma.sql`i."invoiceType" = ${f.type}`);
   if (f.direction) parts.push(Prisma.sql`i."direction" = ${f.direction}::"InvoiceDirection"`);
   if (f.rejectionCode) parts.push(Prisma.sql`i."rejectionCode" = ${f.rejectionCode}`);
+  if (f.stuck !== undefined) parts.push(f.stuck ? Prisma.sql`i."stuckSince" IS NOT NULL` : Prisma.sql`i."stuckSince" IS NULL`);
   if (f.issueDateFrom) parts.push(Prisma.sql`i."issueDate" >= ${f.issueDateFrom}::date`);
   if (f.issueDateTo) parts.push(Prisma.sql`i."issueDate" <= ${f.issueDateTo}::date`);
   // receivedAt is stored as UTC without a zone: normalise the bound to UTC text first.

@@ -15,7 +15,7 @@ export interface WorkerWiring {
   /** Offline mode (QR, certificate, availability), purchase import settings. */
   features?: FeatureDeps;
   /** Status-webhook delivery and periodic alert checks (activities of the operations sweep). */
-  operations?: Pick<OperationsDeps, 'webhooks' | 'checks'>;
+  operations?: Pick<OperationsDeps, 'webhooks' | 'checks' | 'stuck'>;
   /** Tuning knobs (documented in docs/OPERATIONS.md with the figures they gave). */
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
   /** Shown in workflow histories (WorkflowTaskCompleted, ActivityTaskStarted); SDK default pid@host. */

@@ -42,7 +42,7 @@ async function main() {
       alerting: alertingFromConfig(config, prisma, logger),
     },
     features: { offline: config.offline, imports: { initialLookbackMs: config.imports.initialLookbackMs } },
-    operations: { webhooks: config.statusWebhooks, checks: { backlogLimit: config.alerts.backlogLimit } },
+    operations: { webhooks: config.statusWebhooks, checks: { backlogLimit: config.alerts.backlogLimit }, stuck: config.stuck },
     tuning: config.worker,
     identity: config.ops.workerIdentity,
     shutdownGraceMs: config.ops.workerShutdownGraceMs,

@@ -34,6 +34,8 @@ export interface RaiseOptions {
   suppressWhenThrottled?: boolean;
   /** Overrides the dedup window (periodic checks repeat less often than invoice alerts). */
   windowMs?: number;
+  /** One alert per key: for callers that raise several alerts in one activity execution (the stuck-invoice sweep). */
+  idempotencyKey?: string;
 }
 
 export interface DigestResult {
@@ -99,7 +101,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
       const cc = level > 0 && responsibility.chain[0] !== owner ? [responsibility.chain[0]] : [];
       const dedupKey = [scope, request.kind, errorClass, request.errorCode, request.sourceSystem ?? '*', request.sellerNip ?? '*', `L${request.escalationLevel}`, owner].join('|');
 
-      const idempotencyKey = activityKey();
+      const idempotencyKey = raiseOptions.idempotencyKey ?? activityKey();
       if (idempotencyKey) {
         const existing = await prisma.alert.findUnique({ where: { idempotencyKey } });
         if (existing) return { owner: existing.owner, delivery: existing.state === 'SENT' ? 'sent' : existing.state === 'FAILED' ? 'failed' : 'folded', alertId: existing.id };

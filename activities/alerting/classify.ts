@@ -20,6 +20,8 @@ export function problemClassOf(request: Pick<AlertRequest, 'kind' | 'errorCode'>
       return 'retries-exhausted';
     case 'bus-factor':
       return 'bus-factor';
+    case 'stuck-invoice':
+      return 'sla';
     default:
       break;
   }

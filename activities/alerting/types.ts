@@ -9,6 +9,7 @@ export type AlertKind =
   | 'threshold-approaching'
   | 'retries-exhausted'
   | 'bus-factor'
+  | 'stuck-invoice'
   | 'ksef-availability';
 
 /** The error classes the responsibility map is keyed on. */

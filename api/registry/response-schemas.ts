@@ -150,6 +150,9 @@ export const DashboardSchema = z
     }),
     timeToFix: z.object({ ...durations, unfixed: z.number().int(), histogram: z.array(z.object({ bucket: z.enum(FIX_BUCKETS), count: z.number().int() })) }),
     timeToRetry: z.object(durations),
+    stuck: z
+      .object({ total: z.number().int(), byStatus: z.array(z.object({ status: z.string(), count: z.number().int() })) })
+      .describe('Invoices past their status\'s SLA, now (stuck-invoice sweep); list them with GET /api/v1/invoices?stuck=true'),
     topRejectionReasons: z.array(z.object({ code: z.string(), count: z.number().int(), example: z.string().nullable() })),
   });
 

@@ -45,6 +45,7 @@ function filterOf(q: RegistryListQuery): RegistryFilter {
     type: q.type,
     direction: q.direction,
     rejectionCode: q.rejectionCode,
+    stuck: q.stuck,
     issueDateFrom: q.issueDateFrom,
     issueDateTo: q.issueDateTo,
     receivedFrom: q.receivedFrom,

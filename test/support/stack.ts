@@ -56,7 +56,7 @@ export interface StackOptions {
   /** Alerting settings (SMTP of a test's mail server, webhook, dedup window); scope = the stack's queue. */
   alertingOptions?: Partial<Omit<AlertingOptions, 'prisma' | 'logger'>>;
   /** The operations sweep (webhook delivery, digests, checks): short ticks, digests/checks on demand. */
-  operations?: { sweep?: Partial<OperationsSweepInput> } & Pick<OperationsDeps, 'webhooks' | 'checks'>;
+  operations?: { sweep?: Partial<OperationsSweepInput> } & Pick<OperationsDeps, 'webhooks' | 'checks' | 'stuck'>;
   /** A database of its own (tests about global facts, e.g. how many admins exist). */
   databaseUrl?: string;
   /** Create the counterparty-audit Schedule with this interval (removed again by stop()). */
@@ -152,7 +152,11 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       ...options.features,
       offline: { apiBaseUrl: sim.url, latarniaUrl: `${sim.rootUrl}/latarnia`, qrBaseUrl: 'https://qr-test.ksef.mf.gov.pl', probeTimeoutMs: 1000, ...options.features?.offline },
     },
-    operations: { webhooks: { initialBackoffMs: 200, maxBackoffMs: 1000, timeoutMs: 3000, targets: outboundTargets, ...options.operations?.webhooks }, checks: options.operations?.checks },
+    operations: { webhooks: { initialBackoffMs: 200, maxBackoffMs: 1000, timeoutMs: 3000, targets: outboundTargets, ...options.operations?.webhooks }, checks: options.operations?.checks,
+      // Test files share one database: a stack sweeps for stuck invoices only when its test asks, so no
+      // file is alerted about invoices an earlier file left in flight.
+      stuck: options.operations?.stuck ?? null,
+    },
   });
   const workerRun = worker.run();
   const app = createApp({

@@ -56,6 +56,7 @@ function Dashboard({ d }) {
       <${Kpi} id="accepted" label=${t('kpi.accepted')} value=${d.totals.accepted} />
       <${Kpi} id="rejected" label=${t('kpi.rejected')} value=${d.totals.rejected} />
       <${Kpi} id="backlog" label=${t('kpi.backlog')} value=${d.backlog.total} />
+      <${Kpi} id="stuck" label=${t('kpi.stuck')} value=${d.stuck ? d.stuck.total : 0} tone=${d.stuck && d.stuck.total > 0 ? 'bad' : ''} />
       <${Kpi} id="manual" label=${t('kpi.manual')} value=${d.totals.manualExceptions} />
       <${Kpi} id="fix" label=${t('kpi.fix')} value=${duration(d.timeToFix.p50Seconds)} />
       <${Kpi} id="retry" label=${t('kpi.retry')} value=${duration(d.timeToRetry.p50Seconds)} />
