@@ -104,7 +104,7 @@ describe('CSRF from a same-site origin (issue #15 item 3)', () => {
     const own = await newKey('revoked by the UI origin');
     const answer = await page.evaluate(async (id) => {
       const res = await fetch(`/api/v1/api-keys/${id}/revoke`, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } });
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: (await res.json()) as { revokedAt: string | null } };
     }, own.id);
     expect(answer.status).toBe(200);
     expect(answer.body.revokedAt).not.toBeNull();
