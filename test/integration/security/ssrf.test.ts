@@ -11,6 +11,8 @@
  * configuration allows over plain http to private addresses (as WEBHOOK_ALLOW_INSECURE_TARGETS would).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { postJson, UNREACHABLE } from '../../../activities/webhooks/safe-post';
@@ -298,6 +300,35 @@ describe('chat-alert webhooks', () => {
     expect(errorOf(redirected.alertId)).toBe(`webhook http://receiver.ssrf.test:${redirector.port}: receiver answered HTTP 307 (redirects are not followed)`);
     // The chat token in the path stays out of the alert; the reason says nothing about the port.
     expect(errorOf(inside.alertId)).toBe(`webhook https://chat-loopback.ssrf.test:${loopbackTap.port}: ${UNREACHABLE}`);
+  });
+});
+
+describe('upgrade', () => {
+  it('rewrites delivery reasons recorded before the fix (connection detail, chat tokens) to the ones the sender records now', async () => {
+    const sub = await stack.prisma.webhookSubscription.create({ data: { sourceSystem: `legacy-${tag}`, url: 'https://hooks.example.com/x', secret: 'whsec_legacy', active: false, createdBy: 'test' } });
+    const before = ['connect ECONNREFUSED 10.0.0.5:6379', 'The operation was aborted due to timeout', 'fetch failed', 'receiver answered 500', 'receiver answered HTTP 502'];
+    for (const [i, lastError] of before.entries()) {
+      await stack.prisma.webhookDelivery.create({ data: { subscriptionId: sub.id, eventKey: `legacy-${i}`, registryId: randomUUID(), status: 'SENT', payload: {}, state: 'FAILED', attempts: 8, lastError } });
+    }
+    const alert = (deliveryError: string | null, reason = 'x', kind = 'triage') =>
+      stack.prisma.alert.create({ data: { scope: `legacy-${tag}`, dedupKey: randomUUID(), kind, errorClass: 'validation', reason, owner: 'o@example.com', recipients: ['o@example.com'], state: 'FAILED', deliveryError } });
+    const chat = await alert('webhook https://hooks.chat.example/services/T0/B0/S3CR3T failed: connect ECONNREFUSED 10.0.0.5:443');
+    const chatStatus = await alert('webhook http://10.0.0.5:8080/hook answered 404');
+    const mail = await alert('mail to o@example.com failed: Invalid login');
+    const exhausted = await alert(null, `Status webhook 1 to http://10.0.0.5:22/ failed 8 times; last error: other side closed`, 'retries-exhausted');
+    const exhaustedHttp = await alert(null, `Status webhook 2 to https://hooks.example.com/ failed 8 times; last error: receiver answered 503`, 'retries-exhausted');
+
+    const sql = readFileSync(path.join(__dirname, '../../../prisma/migrations/20261203134000_webhook_generic_errors/migration.sql'), 'utf8');
+    for (const statement of sql.replace(/^--.*$/gm, '').split(/;\s*$/m).map((x) => x.trim()).filter(Boolean)) await stack.prisma.$executeRawUnsafe(statement);
+
+    const after = await stack.prisma.webhookDelivery.findMany({ where: { subscriptionId: sub.id }, orderBy: { eventKey: 'asc' } });
+    expect(after.map((d) => d.lastError)).toEqual([UNREACHABLE, UNREACHABLE, UNREACHABLE, 'receiver answered HTTP 500', 'receiver answered HTTP 502']);
+    const byId = async (id: string) => stack.prisma.alert.findUniqueOrThrow({ where: { id } });
+    expect((await byId(chat.id)).deliveryError).toBe(`webhook https://hooks.chat.example: ${UNREACHABLE}`);
+    expect((await byId(chatStatus.id)).deliveryError).toBe('webhook http://10.0.0.5:8080: receiver answered HTTP 404');
+    expect((await byId(mail.id)).deliveryError).toBe('mail to o@example.com failed: Invalid login');
+    expect((await byId(exhausted.id)).reason).toBe(`Status webhook 1 to http://10.0.0.5:22/ failed 8 times; last error: ${UNREACHABLE}`);
+    expect((await byId(exhaustedHttp.id)).reason).toBe('Status webhook 2 to https://hooks.example.com/ failed 8 times; last error: receiver answered 503');
   });
 });
 
