@@ -55,7 +55,7 @@ export function createApp(deps: ApiDeps) {
   // string in the JSON body and query string passes the one text rule (api/input-guard.ts).
   app.use(express.json({ limit: '5mb', verify: requireUtf8 }));
   app.use(rejectHostileInput);
-  const metrics = createApiMetrics(deps.prisma);
+  const metrics = createApiMetrics(deps.prisma, deps.ksefBaseUrl);
   app.use(metrics.httpMiddleware);
   app.use((req, res, next) => {
     const started = Date.now();

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { FINAL_STATUSES, INVOICE_STATUSES } from '../domain/lifecycle';
 import type { PrismaClient } from '../prisma/client';
+import { probeKsef } from './routes/health';
 
 /** Statuses that wait for a person rather than for the system (the "human" part of the backlog). */
 const WAITING_ON_HUMAN = new Set(['AWAITING_APPROVAL', 'REJECTED', 'NEEDS_FIX']);
@@ -16,7 +17,7 @@ export interface ApiMetrics {
  * Business KPIs are read from the registry at scrape time, not counted in memory: every API
  * replica reports the same truth and a restart loses nothing (aggregate with max(), not sum()).
  */
-export function createApiMetrics(prisma: PrismaClient): ApiMetrics {
+export function createApiMetrics(prisma: PrismaClient, ksefBaseUrl?: string): ApiMetrics {
   // A registry per app (not prom-client's global one): tests and embedders may build several apps.
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ksefops_api_' });
@@ -28,6 +29,17 @@ export function createApiMetrics(prisma: PrismaClient): ApiMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+
+  if (ksefBaseUrl) {
+    new Gauge({
+      name: 'ksefops_ksef_reachable',
+      help: 'KSeF answered this API replica at scrape time (1) or not (0); /readyz stays ready while it is 0',
+      registers: [registry],
+      async collect() {
+        this.set(await probeKsef(ksefBaseUrl).then(() => 1, () => 0));
+      },
+    });
+  }
 
   new Gauge({
     name: 'ksefops_invoices',

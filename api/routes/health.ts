@@ -9,6 +9,8 @@ export interface HealthDeps {
   ksefBaseUrl: string;
 }
 
+const REQUIRED = new Set(['database', 'temporal', 'worker']);
+
 async function check(name: string, probe: () => Promise<void>, timeoutMs = 3000) {
   const started = Date.now();
   try {
@@ -19,7 +21,17 @@ async function check(name: string, probe: () => Promise<void>, timeoutMs = 3000)
   }
 }
 
-/** /healthz: the process is up. /readyz: everything an invoice needs is reachable right now. */
+/** KSeF answers (its public keys): the readiness report and the ksefops_ksef_reachable metric ask the same. */
+export async function probeKsef(ksefBaseUrl: string): Promise<void> {
+  const response = await fetch(`${ksefBaseUrl}/security/public-key-certificates`, { signal: AbortSignal.timeout(2500) });
+  if (!response.ok) throw new Error(`KSeF answered HTTP ${response.status}`);
+}
+
+/**
+ * /healthz: the process is up. /readyz: what this process needs to take invoices is reachable. KSeF
+ * is reported but does not make the API unready: intake, the registry and offline mode are exactly
+ * what must keep working while KSeF is down (its reachability is a metric and an alert instead).
+ */
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
@@ -45,13 +57,11 @@ export function healthRoutes(deps: HealthDeps): Router {
         );
         if (!described.pollers?.length) throw new Error(`no worker is polling task queue "${deps.taskQueue}"`);
       }),
-      check('ksef', async () => {
-        const response = await fetch(`${deps.ksefBaseUrl}/security/public-key-certificates`, { signal: AbortSignal.timeout(2500) });
-        if (!response.ok) throw new Error(`KSeF answered HTTP ${response.status}`);
-      }),
+      check('ksef', () => probeKsef(deps.ksefBaseUrl)),
     ]);
-    const ready = checks.every((c) => c.ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks });
+    const ready = checks.every((c) => c.ok || !REQUIRED.has(c.name));
+    const degraded = checks.filter((c) => !c.ok && !REQUIRED.has(c.name)).map((c) => c.name);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', ...(degraded.length > 0 ? { degraded } : {}), checks });
   });
   return router;
 }

@@ -92,16 +92,22 @@ describe('/healthz and /readyz when a dependency is down', () => {
     expect(ready.body.checks.find((c: { name: string }) => c.name === 'worker').error).toContain(taskQueue);
   });
 
-  it('KSeF outage: 503 naming "ksef" with the HTTP status KSeF answered', async () => {
+  it('KSeF outage: still ready (intake and offline mode go on), KSeF named as degraded and reachable = 0 in /metrics', async () => {
     await fetch(`${stack.simulatorRootUrl}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outage: { durationMs: 60000 } }) });
     try {
       const [ready] = await probe({}, ['/readyz']);
-      expect(ready.status).toBe(503);
+      expect(ready.status).toBe(200);
+      expect(ready.body.status).toBe('ready');
+      expect(ready.body.degraded).toEqual(['ksef']);
       expect(failing(ready.body)).toEqual(['ksef']);
       expect(ready.body.checks.find((c: { name: string }) => c.name === 'ksef').error).toContain('503');
+      const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+      expect(metrics).toMatch(/^ksefops_ksef_reachable 0$/m);
     } finally {
       await fetch(`${stack.simulatorRootUrl}/_sim/faults`, { method: 'DELETE' });
     }
+    const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^ksefops_ksef_reachable 1$/m);
   });
 });
 
