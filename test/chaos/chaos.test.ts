@@ -1,8 +1,10 @@
 /**
  * Chaos: the worker is killed with SIGKILL mid-run and restarted, the Temporal dev server restarts
  * (persistent SQLite), and KSeF answers 20 % 5xx, 429 bursts, added latency and a short outage.
- * After each: every invoice reaches a final state, the simulator's ledger holds each exactly once,
- * and the registry agrees with the workflows and the ledger.
+ * Cross-source duplicates are mixed into every run: every fourth number is submitted again by the
+ * seller's second source system, which the API refuses (409) or which ends in triage with an alert.
+ * After each: every invoice is final or alerted, the simulator's ledger holds each number exactly
+ * once, and the registry agrees with the workflows and the ledger.
  * `npm test` runs a small version; `npm run test:chaos` runs it with CHAOS_INVOICES=200.
  */
 import { getStateQuery, type InvoiceWorkflowState } from '../../workflows/contracts';
@@ -30,27 +32,75 @@ function invoicesFor(label: string) {
   );
 }
 
-async function submitAll(invoices: ReturnType<typeof invoicesFor>): Promise<string[]> {
-  const ids: string[] = [];
-  for (const invoice of invoices) {
+/** The ids the API took, per number: the first source's, and the second source's when it took a duplicate too. */
+interface Submitted {
+  ids: string[];
+  pairs: Array<{ number: string; ids: string[] }>;
+  refused: number;
+}
+
+const FINAL = ['ACCEPTED', 'MANUAL_EXCEPTION', 'CANCELLED'];
+
+async function submitAll(invoices: ReturnType<typeof invoicesFor>, into: Submitted = { ids: [], pairs: [], refused: 0 }): Promise<Submitted> {
+  for (const [i, invoice] of invoices.entries()) {
     // The API is allowed to say "try again" while Temporal is restarting; nothing is lost by that.
     const res = await eventually(async () => {
       const r = await system.submit(invoice);
       return r.status === 202 || r.status === 200 ? r : undefined;
     }, 120_000, 500);
-    ids.push(res.body.id);
+    into.ids.push(res.body.id);
+    if (i % 4 !== 1) continue;
+    // The same number from the seller's other source system: 409 at intake, or taken and triaged later.
+    const dup = await eventually(async () => {
+      const r = await system.submitFromSecondSource({ ...invoice, sourceSystem: system.secondSource });
+      return [200, 202, 409].includes(r.status) ? r : undefined;
+    }, 120_000, 500);
+    if (dup.status === 409) {
+      expect(dup.body.code).toBe('INVOICE_DUPLICATE');
+      into.refused += 1;
+      continue;
+    }
+    into.ids.push(dup.body.id);
+    into.pairs.push({ number: invoice.invoiceNumber, ids: [res.body.id, dup.body.id] });
   }
-  return ids;
+  return into;
 }
 
-/** Everything final, each invoice once in KSeF, and registry = workflow = ledger. */
-async function verify(ids: string[], invoiceNumbers: string[]) {
-  await eventually(async () => (await system.prisma.invoice.count({ where: { id: { in: ids }, status: 'ACCEPTED' } })) === ids.length, 400_000, 1000);
+/**
+ * Final, marked stuck by the sweep, or in triage with an alert about it (the triage alert is raised
+ * just before the status is written, so it is any triage alert on the invoice). Returns the others.
+ */
+async function finalOrAlerted(ids: string[]): Promise<string[]> {
+  const rows = await system.prisma.invoice.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, stuckSince: true } });
+  const open = rows.filter((r) => !FINAL.includes(r.status) && r.stuckSince === null);
+  const alerted = new Set(
+    (await system.prisma.alert.findMany({ where: { registryId: { in: open.map((r) => r.id) }, kind: 'triage' }, select: { registryId: true } })).map((a) => a.registryId),
+  );
+  return open.filter((r) => !(['REJECTED', 'NEEDS_FIX'].includes(r.status) && alerted.has(r.id))).map((r) => `${r.id} ${r.status}`);
+}
+
+/** Every invoice final or alerted, each number once in KSeF, and registry = workflow = ledger. */
+async function verify(submitted: Submitted, invoiceNumbers: string[]) {
+  const { ids, pairs } = submitted;
+  const paired = new Set(pairs.flatMap((p) => p.ids));
+  const single = ids.filter((id) => !paired.has(id));
+  await eventually(async () => (await system.prisma.invoice.count({ where: { id: { in: single }, status: 'ACCEPTED' } })) === single.length, 400_000, 1000);
+  // Of two sources' invoices with one number, KSeF takes one; the other is a duplicate for a person.
+  await eventually(async () => {
+    for (const pair of pairs) {
+      const statuses = (await system.prisma.invoice.findMany({ where: { id: { in: pair.ids } }, select: { status: true } })).map((r) => r.status);
+      if (statuses.filter((s) => s === 'ACCEPTED').length !== 1) return false;
+    }
+    return (await finalOrAlerted(ids)).length === 0;
+  }, 400_000, 1000).catch(async (error) => {
+    throw new Error(`${String(error)}; neither final nor alerted: ${(await finalOrAlerted(ids)).join(', ')}`);
+  });
   const ledger = (await (await fetch(`${system.simulatorRootUrl}/_sim/ledger?sellerNip=${system.sellerNip}`)).json()) as {
     accepted: Array<{ invoiceNumber: string; ksefNumber: string }>;
   };
   for (const number of invoiceNumbers) expect(ledger.accepted.filter((e) => e.invoiceNumber === number)).toHaveLength(1);
-  const rows = await system.prisma.invoice.findMany({ where: { id: { in: ids } } });
+  const rows = await system.prisma.invoice.findMany({ where: { id: { in: ids }, status: 'ACCEPTED' } });
+  expect(rows).toHaveLength(invoiceNumbers.length);
   for (const row of rows) {
     const inLedger = ledger.accepted.find((e) => e.invoiceNumber === row.invoiceNumber);
     expect(row.ksefNumber).toBe(inLedger?.ksefNumber);
@@ -62,28 +112,28 @@ async function verify(ids: string[], invoiceNumbers: string[]) {
 it('a worker killed with SIGKILL mid-run is replaced and nothing is lost or sent twice', async () => {
   const first = await system.startWorker('chaos-worker-1');
   const invoices = invoicesFor('kill');
-  const ids = await submitAll(invoices);
-  await eventually(async () => (await system.prisma.invoice.count({ where: { id: { in: ids }, status: { in: ['SENDING', 'SENT', 'ACCEPTED'] } } })) >= Math.min(3, N), 120_000, 200);
+  const submitted = await submitAll(invoices);
+  await eventually(async () => (await system.prisma.invoice.count({ where: { id: { in: submitted.ids }, status: { in: ['SENDING', 'SENT', 'ACCEPTED'] } } })) >= Math.min(3, N), 120_000, 200);
   first.kill('SIGKILL');
   expect((await first.exited).signal).toBe('SIGKILL');
   await system.startWorker('chaos-worker-2');
-  await verify(ids, invoices.map((i) => i.invoiceNumber));
+  await verify(submitted, invoices.map((i) => i.invoiceNumber));
 });
 
 it('the Temporal server restarts mid-run (persistent SQLite) and the run completes', async () => {
   const invoices = invoicesFor('restart');
-  const ids = await submitAll(invoices.slice(0, Math.ceil(N / 2)));
+  const submitted = await submitAll(invoices.slice(0, Math.ceil(N / 2)));
   await system.restartTemporal();
-  ids.push(...(await submitAll(invoices.slice(Math.ceil(N / 2)))));
-  await verify(ids, invoices.map((i) => i.invoiceNumber));
+  await submitAll(invoices.slice(Math.ceil(N / 2)), submitted);
+  await verify(submitted, invoices.map((i) => i.invoiceNumber));
 });
 
 it('KSeF with 20 % 5xx, 429 bursts, latency and a short outage: every invoice once', async () => {
   await system.faults({ seed: 7, serverErrorRate: 0.2, tooManyRequests: { count: 5, retryAfterSeconds: 1 }, latencyMs: 40 });
   const invoices = invoicesFor('faults');
-  const ids = await submitAll(invoices.slice(0, Math.ceil(N / 2)));
+  const submitted = await submitAll(invoices.slice(0, Math.ceil(N / 2)));
   await system.faults({ seed: 8, serverErrorRate: 0.2, latencyMs: 40, outage: { durationMs: 1500, status: 503 } });
-  ids.push(...(await submitAll(invoices.slice(Math.ceil(N / 2)))));
-  await verify(ids, invoices.map((i) => i.invoiceNumber));
+  await submitAll(invoices.slice(Math.ceil(N / 2)), submitted);
+  await verify(submitted, invoices.map((i) => i.invoiceNumber));
   await system.faults({});
 });

@@ -23,6 +23,9 @@ import { silentLogger, testEnv } from '../support/stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** Short enough to fire inside a chaos run, long enough that a killed worker's replacement usually wins. */
+export const CHAOS_STUCK_SLAS = { RECEIVED: 90_000, VALIDATING: 90_000, SENDING: 180_000, SENT: 180_000 };
+
 export interface ChaosSystem {
   sellerNip: string;
   simulator: KsefSimulator;
@@ -30,6 +33,9 @@ export interface ChaosSystem {
   prisma: PrismaClient;
   temporal(): Client;
   submit(body: unknown): Promise<{ status: number; body: any }>;
+  /** The same seller's second source system (its own API key): how a cross-source duplicate arrives. */
+  submitFromSecondSource(body: unknown): Promise<{ status: number; body: any }>;
+  secondSource: string;
   startWorker(name: string): Promise<WorkerProcess>;
   workers: WorkerProcess[];
   restartTemporal(): Promise<void>;
@@ -61,6 +67,8 @@ export async function startChaosSystem(): Promise<ChaosSystem> {
   const lifecycle: LifecycleSettings = { ...DEFAULT_LIFECYCLE_SETTINGS, ksefInitialRetryMs: 200 };
   const auth = await createTestAuth(prisma, { sellerNips: [sellerNip] });
   const headers = await auth.headersFor('sender-key');
+  const secondSource = 'chaos-crm';
+  const secondHeaders = await (await createTestAuth(prisma, { sourceSystem: secondSource, sellerNips: [sellerNip] })).headersFor('sender-key');
 
   const app = createApp({
     prisma,
@@ -85,8 +93,13 @@ export async function startChaosSystem(): Promise<ChaosSystem> {
     prisma,
     temporal: () => client,
     workers,
+    secondSource,
     async submit(body) {
       const response = await fetch(`${apiUrl}/api/v1/invoices`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, body: await response.json() };
+    },
+    async submitFromSecondSource(body) {
+      const response = await fetch(`${apiUrl}/api/v1/invoices`, { method: 'POST', headers: { ...secondHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: response.status, body: await response.json() };
     },
     async startWorker(name) {
@@ -100,6 +113,9 @@ export async function startChaosSystem(): Promise<ChaosSystem> {
           // Under 20 % 5xx a send fails now and then; chaos must not push invoices to triage.
           KSEF_MAX_ATTEMPTS: '10',
           KSEF_RETRY_INITIAL_MS: '200',
+          // The stuck-invoice sweep runs through the chaos: whatever does not finish in minutes is alerted.
+          ALERT_CHECKS_INTERVAL_MS: '5000',
+          STUCK_SLA_JSON: JSON.stringify(CHAOS_STUCK_SLAS),
         },
       });
       workers.push(worker);
