@@ -1,32 +1,45 @@
 # One image for every role of ksef-ops; the command picks the role (see docker-compose.yml):
-#   api        node --import tsx api/main.ts
-#   worker     node --import tsx worker/main.ts
-#   simulator  node --import tsx ksef-simulator/main.ts   (demo/test only)
+#   api        node api/main.js
+#   worker     node worker/main.js
+#   simulator  node ksef-simulator/main.js   (demo/test only)
 #   migrate    npm run db:migrate
-# The code runs from TypeScript through tsx, exactly as in development: no separate build output to drift.
+# The image holds the compiled tree of `npm run build` (dist/app: the repository's layout with
+# JavaScript in place of TypeScript, the prebuilt workflow bundle) and production dependencies only.
+# test/integration/compiled-build.test.ts runs that same tree with plain node.
 
-FROM node:20-slim AS deps
-WORKDIR /app
-# package.json's allowScripts is honoured by npm 11 only; npm 10 (bundled with node 20) would run
-# every install script, including ones that download binaries at build time.
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS npm11
+# package.json's allowScripts is honoured by npm 11 only; the npm bundled with Node 22 would run every
+# install script, including ones that download binaries at build time.
 RUN npm install -g npm@11 --no-audit --no-fund
+
+FROM npm11 AS build
+WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-
-FROM deps AS build
 COPY . .
 # generate reads the schema only; the URL is a placeholder and no database is contacted.
 RUN DATABASE_URL=postgresql://placeholder@localhost:5432/placeholder npx prisma generate \
- && node --import tsx scripts/bundle-workflows.ts /app/dist/workflow-bundle.js
+ && OUT=/app sh scripts/build.sh
 
-FROM node:20-slim AS runtime
+FROM npm11 AS production-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    WORKER_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
+    WORKER_WORKFLOW_BUNDLE=/app/workflow-bundle.js \
     CHECKPOINT_DISABLE=1
-COPY --from=deps /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
-COPY --from=build --chown=node:node /app /app
+COPY --from=npm11 /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+COPY --from=production-deps --chown=root:root /app/node_modules /app/node_modules
+COPY --from=build --chown=root:root /app /app
+# The code is root-owned and read-only for the process; only the attachment folder is writable.
+RUN mkdir -p /var/lib/ksef-ops/attachments && chown node:node /var/lib/ksef-ops/attachments
+ENV ATTACHMENTS_DIR=/var/lib/ksef-ops/attachments
 USER node
 EXPOSE 3000 9464
-CMD ["node", "--import", "tsx", "api/main.ts"]
+CMD ["node", "api/main.js"]

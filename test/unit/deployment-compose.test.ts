@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { CONFIG_ENV_VARS, loadConfig } from '../../config';
 import { SEARCH_ATTRIBUTES } from '../../infra/search-attributes';
+import { TEMPORAL_SERVER_FILES } from '../../infra/temporal-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TOKENS_EXAMPLE = path.join(ROOT, 'secrets', 'ksef-tokens.example.json');
@@ -34,6 +35,7 @@ type Service = {
   deploy?: { replicas?: number | string };
   volumes?: string[];
   secrets?: string[];
+  ports?: string[];
 };
 const compose = parse(interpolate(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
@@ -41,16 +43,17 @@ const APP_SERVICES = ['migrate', 'api', 'worker'];
 
 describe('docker-compose.yml', () => {
   it('has the production services, and the simulator and mail catcher only in profiles', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'ksef-simulator', 'mailpit', 'migrate', 'postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['api', 'ksef-simulator', 'mailpit', 'migrate', 'postgres', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
     expect(services['ksef-simulator'].profiles?.sort()).toEqual(['demo', 'test']);
     expect(services.mailpit.profiles).toEqual(['demo']);
-    for (const name of ['postgres', 'temporal', 'temporal-setup', 'temporal-ui', ...APP_SERVICES]) expect([name, services[name].profiles]).toEqual([name, undefined]);
+    for (const name of ['postgres', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', ...APP_SERVICES]) expect([name, services[name].profiles]).toEqual([name, undefined]);
   });
 
   it('starts in order on health, not on container start', () => {
     for (const name of ['postgres', 'api', 'worker', 'ksef-simulator', 'mailpit']) expect([name, Boolean(services[name].healthcheck?.test?.length)]).toEqual([name, true]);
     expect(services.migrate.depends_on?.postgres.condition).toBe('service_healthy');
-    expect(services.temporal.depends_on?.postgres.condition).toBe('service_healthy');
+    expect(services['temporal-schema'].depends_on?.postgres.condition).toBe('service_healthy');
+    expect(services.temporal.depends_on?.['temporal-schema'].condition).toBe('service_completed_successfully');
     for (const name of ['api', 'worker']) {
       expect(services[name].depends_on).toMatchObject({
         migrate: { condition: 'service_completed_successfully' },
@@ -94,15 +97,49 @@ describe('docker-compose.yml', () => {
       expect(services[name].image).toBe(services.api.image);
       const command = services[name].command!;
       if (command[0] === 'npm') expect(pkg.scripts[command[2]]).toBeDefined();
-      else expect(existsSync(path.join(ROOT, command[command.length - 1]))).toBe(true);
+      // The image runs the compiled tree (npm run build): api/main.js is built from api/main.ts.
+      else expect(existsSync(path.join(ROOT, command[command.length - 1].replace(/\.js$/, '.ts')))).toBe(true);
+      expect(command.join(' ')).not.toMatch(/tsx/);
     }
     const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:20-slim AS \w+/m);
-    expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
-    expect(dockerfile).toContain('npm ci');
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-[\w.-]+$/m);
+    expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(3);
+    expect(dockerfile).toContain('npm ci --omit=dev');
     expect(dockerfile).toContain('prisma generate');
-    expect(dockerfile).toContain('scripts/bundle-workflows.ts');
-    expect(existsSync(path.join(ROOT, 'scripts', 'bundle-workflows.ts'))).toBe(true);
+    expect(dockerfile).toContain('scripts/build.sh');
+    expect(readFileSync(path.join(ROOT, 'scripts', 'build.sh'), 'utf8')).toContain('scripts/bundle-workflows.ts');
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^CMD \["node", "api\/main\.js"\]$/m);
+    expect(runtime).not.toMatch(/tsx/);
+  });
+
+  it('runs Temporal as temporalio/server on PostgreSQL with the files the production-shape run uses', () => {
+    const mounts = (name: string) => (services[name].volumes ?? []).map((v) => v.split(':')[0].replace(/^\.\//, ''));
+    expect(mounts('temporal-schema')).toEqual([TEMPORAL_SERVER_FILES.schemaScript]);
+    expect(mounts('temporal-setup')).toEqual([TEMPORAL_SERVER_FILES.namespaceScript]);
+    expect(mounts('temporal')).toEqual([TEMPORAL_SERVER_FILES.configDir]);
+    const entrypoint = services.temporal.entrypoint!;
+    expect(entrypoint[entrypoint.indexOf('--env') + 1]).toBe(TEMPORAL_SERVER_FILES.env);
+    expect(existsSync(path.join(ROOT, TEMPORAL_SERVER_FILES.configDir, `${TEMPORAL_SERVER_FILES.env}.yaml`))).toBe(true);
+    expect(services.temporal.image).toMatch(/^temporalio\/server:/);
+    expect(Object.values(services).map((s) => s.image).join(' ')).not.toMatch(/auto-setup/);
+    const operations = readFileSync(path.join(ROOT, 'docs', 'OPERATIONS.md'), 'utf8');
+    for (const file of [TEMPORAL_SERVER_FILES.schemaScript, TEMPORAL_SERVER_FILES.namespaceScript, TEMPORAL_SERVER_FILES.configDir, 'npm run test:production-shape']) {
+      expect([file, operations.includes(file)]).toEqual([file, true]);
+    }
+  });
+
+  it('pins every image, publishes operator UIs on loopback only and keeps secrets out of the build', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.image && name !== 'migrate' && !APP_SERVICES.includes(name) && name !== 'ksef-simulator') expect([name, service.image]).toEqual([name, expect.stringMatching(/:v?\d+\.\d+(\.\d+)?$/)]);
+    }
+    for (const name of ['temporal-ui', 'ksef-simulator', 'mailpit']) for (const port of services[name].ports ?? []) expect([name, port]).toEqual([name, expect.stringMatching(/^127\.0\.0\.1:/)]);
+    expect(services.worker.ports).toBeUndefined();
+    expect(services.temporal.ports).toBeUndefined();
+    for (const name of ['api', 'worker']) expect(services[name].volumes).toContain('attachments-data:/var/lib/ksef-ops/attachments');
+    const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    for (const entry of ['secrets/', '.env*', '.data/']) expect([entry, ignored.includes(entry)]).toEqual([entry, true]);
   });
 
   it('passes `docker compose config` where the compose plugin is installed', () => {
