@@ -99,8 +99,8 @@ export async function deliverDueWebhooks(deps: { prisma: PrismaClient; logger: L
       });
     }),
   );
-  // One by one, after the bookkeeping: the alerting keys an alert on the activity execution, and
-  // concurrent raises from one sweep collided on that key and failed the whole round.
+  // After the bookkeeping, one alert per failed delivery: the alerting's default key is the activity
+  // execution, under which one sweep's failures collided (and failed the round) or folded into one.
   for (const { d, attempts, error } of exhausted) {
     const payload = d.payload as { invoice?: { invoiceNumber?: string; sellerNip?: string } };
     try {
@@ -114,7 +114,7 @@ export async function deliverDueWebhooks(deps: { prisma: PrismaClient; logger: L
         reason: `Status webhook ${d.id} to ${d.subscription.url} failed ${attempts} times; last error: ${error}`,
         escalationLevel: 0,
         details: { deliveryId: d.id, subscriptionId: d.subscriptionId },
-      });
+      }, { idempotencyKey: `webhook-delivery-failed/${d.id}` });
     } catch (raiseError) {
       logger.error({ err: raiseError, deliveryId: d.id }, 'retries-exhausted alert for a status webhook could not be raised');
     }

@@ -226,8 +226,13 @@ describe('delivery: resolved at send time, pinned, no redirects, one generic rea
     expect(good.requests.length).toBeGreaterThan(0);
     expect(good.requests.every((r) => r.headers.host === `receiver.ssrf.test:${new URL(good.url).port}`)).toBe(true);
     // Retries exhausted → the alert carries the same generic reason, never the connection detail.
-    const alerts = await stack.prisma.alert.findMany({ where: { kind: 'retries-exhausted', sourceSystem: source } });
-    expect(alerts.length).toBeGreaterThan(0);
+    // One alert per failed delivery (raised right after the delivery is marked FAILED).
+    const failed = log.filter((d) => d.state === 'FAILED').length;
+    const alerts = await eventually(async () => {
+      const found = await stack.prisma.alert.findMany({ where: { kind: 'retries-exhausted', sourceSystem: source } });
+      return found.length >= failed ? found : undefined;
+    }, 30000);
+    expect(alerts.length).toBe(failed);
     for (const a of alerts) expect(a.reason).toMatch(new RegExp(`last error: (${UNREACHABLE}|receiver answered HTTP \\d{3}.*)$`));
   });
 
