@@ -1,7 +1,7 @@
 import type { Buyer, Invoice, InvoiceAttachment, InvoiceLine, VatRate } from '../domain/invoice';
 import { identification, originalBuyerBlocks, thirdPartyBlocks } from './parties';
 import { fromGrosze, roundToGrosze, toGrosze } from '../domain/money';
-import { totalsByRate } from '../domain/totals';
+import { totalsByRate, vatPercent } from '../domain/totals';
 
 /**
  * Invoice model → FA(3) XML (schema FA(3) v1-0E). Element order follows the XSD sequences exactly;
@@ -224,7 +224,8 @@ export function buildFa3Xml(invoice: Invoice, options: BuildFa3Options): string 
   if (!(generatedAtMs >= MIN_GENERATED_AT && generatedAtMs <= MAX_GENERATED_AT)) {
     throw new Fa3BuildError('FA3_GENERATED_AT_OUT_OF_RANGE', 'generatedAt must be between 2025-09-01 and 2050-01-01 (XSD DataWytworzeniaFa)');
   }
-  if (invoice.currency !== 'PLN' && !invoice.exchangeRate) {
+  // Only tax converted to PLN needs a rate (P_14_xW); 0 %/exempt lines in a foreign currency do not.
+  if (invoice.currency !== 'PLN' && !invoice.exchangeRate && invoice.lines.some((l) => vatPercent(l.vatRate) !== null)) {
     throw new Fa3BuildError('FA3_EXCHANGE_RATE_MISSING', `invoice in ${invoice.currency} needs exchangeRate for P_14_xW`);
   }
   if (invoice.lines.some((l) => l.vatRate === 'zw') && !invoice.exemption) {

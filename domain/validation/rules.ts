@@ -113,8 +113,8 @@ export const RULES = {
   },
   CURRENCY_RATE_REQUIRED: {
     severity: 'error',
-    en: 'An invoice in a foreign currency needs the exchange rate to PLN (VAT must also be shown in PLN).',
-    pl: 'Faktura w walucie obcej wymaga kursu wymiany na PLN (VAT musi być wykazany także w złotych).',
+    en: 'An invoice in a foreign currency that charges VAT needs the exchange rate to PLN (the VAT must also be shown in PLN); 0 %, exempt and out-of-scope lines need none.',
+    pl: 'Faktura w walucie obcej naliczająca VAT wymaga kursu wymiany na PLN (VAT musi być wykazany także w złotych); pozycje 0 %, zwolnione i niepodlegające go nie wymagają.',
   },
   CURRENCY_RATE_NOT_ALLOWED: {
     severity: 'error',

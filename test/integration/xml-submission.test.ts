@@ -74,8 +74,9 @@ describe('POST /api/v1/invoices with a ready FA(3) document', () => {
   });
 
   it('applies the same business rules as JSON: 422 with the model field path', async () => {
-    // Official example 23 (export in USD) has no exchange rate: a rule, not the XSD, catches it.
-    const { xml } = renumbered(example('mf-fa3-23_VAT_export_0-EX_USD_non-EU-buyer.xml'));
+    // Official example 20 (VAT 23 % in EUR) without its rates: the XSD allows it, the law (VAT in PLN) does not.
+    const stripped = example('mf-fa3-20_VAT_EUR_P_14_1W_single-exchange-rate.xml').replace(/\s*<KursWaluty>[^<]*<\/KursWaluty>/g, '').replace(/\s*<P_14_1W>[^<]*<\/P_14_1W>/g, '');
+    const { xml } = renumbered(stripped);
     const res = await postXml(xml);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('BUSINESS_RULES_FAILED');

@@ -89,8 +89,7 @@ describe('official MF examples through parse → validate', () => {
     'mf-fa3-19_VAT_margin-tourism_P_13_11.xml': ['error:SCHEMA_REQUIRED@lines.0.unitNetPrice', 'error:SCHEMA_REQUIRED@lines.0.vatRate', 'error:SCHEMA_REQUIRED@lines.1.unitNetPrice'],
     'mf-fa3-20_VAT_EUR_P_14_1W_single-exchange-rate.xml': ['warning:SPLIT_PAYMENT_THRESHOLD@splitPayment'],
     'mf-fa3-21_VAT_EUR_P_14_1W_per-line-exchange-rates.xml': ['warning:SPLIT_PAYMENT_THRESHOLD@splitPayment'],
-    // Export without VAT carries no PLN rate; our builder needs one for any foreign currency.
-    'mf-fa3-23_VAT_export_0-EX_USD_non-EU-buyer.xml': ['error:CURRENCY_RATE_REQUIRED@exchangeRate'],
+    // Example 23 (export 0 EX in USD) carries no PLN rate and needs none: no VAT is converted (clean).
   };
 
   it.each(files)('%s', async (file) => {
