@@ -41,6 +41,8 @@ export interface ApiDeps {
   alertFallbackChain?: string[];
   /** Attachment storage and upload limits; default: from the environment (config/index.ts). */
   attachments?: Partial<AttachmentSettings>;
+  /** Bearer token for /metrics (METRICS_TOKEN); without one only loopback callers may scrape. */
+  metricsToken?: string;
 }
 
 export function createApp(deps: ApiDeps) {
@@ -68,7 +70,7 @@ export function createApp(deps: ApiDeps) {
   access.mountRoutes(app);
 
   const service = new InvoiceService(deps.prisma, deps.temporal, deps.taskQueue, deps.lifecycle);
-  app.use(metricsRoutes(metrics.registry));
+  app.use(metricsRoutes(metrics.registry, deps.metricsToken));
   app.use(healthRoutes({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, ksefBaseUrl: deps.ksefBaseUrl }));
   mountDocumentRoutes(app, deps, service);
   mountRegistry(app, deps);

@@ -35,6 +35,7 @@ async function main() {
     vatDictionary: config.validation.vatDictionary,
     lenientSourceSystems: config.validation.lenientSourceSystems,
     attachments: attachmentSettingsFrom(config.attachments),
+    metricsToken: config.metricsToken,
   });
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ url: config.api.publicUrl }, 'API listening'));
   let stopping = false;

@@ -25,6 +25,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
+  /** Bearer token Prometheus sends for the API's /metrics; without one /metrics answers loopback callers only. */
+  METRICS_TOKEN: z.string().min(24, 'must have at least 24 characters').optional(),
+  METRICS_TOKEN_FILE: z.string().optional(),
   PUBLIC_URL: z.string().url().optional(),
   DATA_DIR: z.string().default(path.join(ROOT, '.data')),
   /** `npm start` on the embedded default creates demo people + a demo key (never in production). */
@@ -276,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     dataDir: e.DATA_DIR,
     demoSeed: e.KSEFOPS_DEMO_SEED,
     api: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}` },
+    metricsToken: e.METRICS_TOKEN_FILE ? readSecretFile('METRICS_TOKEN_FILE', e.METRICS_TOKEN_FILE).trim() : e.METRICS_TOKEN,
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, embeddedSharedRoot: e.KSEFOPS_EMBEDDED_PG_ROOT },
     temporal: {
       address: e.TEMPORAL_ADDRESS,

@@ -112,6 +112,26 @@ describe('/healthz and /readyz when a dependency is down', () => {
 });
 
 describe('/metrics', () => {
+  it('with METRICS_TOKEN configured, answers only the bearer of that token (401 problem otherwise)', async () => {
+    const metricsToken = 'scraper-token-0123456789abcdef';
+    const app = createApp({ prisma: stack.prisma, temporal: stack.temporal, logger: silentLogger, taskQueue: stack.taskQueue, namespace: 'default', temporalUiUrl: 'http://127.0.0.1:8233', ksefBaseUrl: stack.simulatorUrl, lifecycle: stack.lifecycle, metricsToken });
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const refused = await fetch(`${base}/metrics`);
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { code: string }).code).toBe('KSEFOPS_METRICS_UNAUTHORIZED');
+      const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('# TYPE ksefops_invoices gauge');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('reports invoices by status as in the registry, the backlog, and HTTP request durations by route', async () => {
     const submitted = await stack.api('/api/v1/invoices', { body: sampleInvoice() });
     expect(submitted.status).toBe(202);
