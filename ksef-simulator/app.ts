@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import pino from 'pino';
 import type { SimulatorContext } from './context';
 import { availabilityGate } from './availability';
+import { adminCrossOriginGuard } from './admin-guard';
 import { loadOrCreateKeyMaterial } from './crypto';
 import { authContextGuard } from './permissions';
 import { FaultInjector } from './faults';
@@ -72,7 +73,7 @@ export function createKsefSimulator(options: KsefSimulatorOptions = {}): KsefSim
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestCounters(context));
-  app.use('/_sim', express.json({ limit: '1mb' }), adminRoutes(context), adminCertificateRoutes(context));
+  app.use('/_sim', adminCrossOriginGuard(), express.json({ limit: '1mb' }), adminRoutes(context), adminCertificateRoutes(context));
   app.use('/latarnia', latarniaRoutes(context));
   app.use(uploadRoutes(context));
   app.use(upoDownloadRoutes(context));
