@@ -84,6 +84,8 @@ export type UpoLocator =
 
 export interface DownloadedUpo {
   xml: string;
+  /** The UPO exactly as KSeF sent it (signed document: keep these bytes, not a re-encoding of `xml`). */
+  bytes: Uint8Array;
   /** `x-ms-meta-hash` response header (SHA-256 of the UPO), when the server sent it. */
   hash?: string;
 }
@@ -106,8 +108,9 @@ export async function downloadUpo(http: KsefHttpClient, accessToken: string | un
       bearer = undefined;
       break;
   }
-  const res = await http.request<string>({ method: 'GET', path, bearer, responseKind: 'text', headers: { accept: 'application/xml' } });
-  return { xml: res.data, hash: res.headers.get('x-ms-meta-hash') ?? undefined };
+  const res = await http.request<Uint8Array>({ method: 'GET', path, bearer, responseKind: 'bytes', headers: { accept: 'application/xml' } });
+  // ignoreBOM keeps a byte-order mark in the text too: nothing of what KSeF sent is dropped.
+  return { xml: new TextDecoder('utf-8', { ignoreBOM: true }).decode(res.data), bytes: res.data, hash: res.headers.get('x-ms-meta-hash') ?? undefined };
 }
 
 export interface WaitOptions {

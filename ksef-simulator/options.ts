@@ -22,8 +22,6 @@ export interface KsefSimulatorOptions {
   /** 'any' (default): every non-empty KSeF token works for every NIP, as self-issued tokens on TEST. */
   tokenPolicy?: 'any' | 'strict';
   ksefTokens?: { token: string; nip?: string | null }[];
-  /** 'disabled' = KSeF from 1 January 2027: KSeF tokens end in status 450, only certificates (XAdES) authenticate. Default 'enabled'. */
-  tokenAuth?: 'enabled' | 'disabled';
   /**
    * true = the pre-permissions simulator: any seller's invoice in any context, any context NIP at
    * auth. Default false: seller ≠ context needs a grant (410), a bad-checksum context NIP is refused.
@@ -36,6 +34,11 @@ export interface KsefSimulatorOptions {
   maxInvoiceBytes?: number;
   maxInvoiceWithAttachmentBytes?: number;
   upoPageSize?: number;
+  /**
+   * The receiving-party name UPOs carry. Default: the XSD's fixed `Ministerstwo Finansów`; MF's own
+   * examples (what KSeF sends) say e.g. `Ministerstwo Finansów - środowisko testowe (TE)`, which the XSD rejects.
+   */
+  upoIssuerName?: string;
   /** Cap per metadata query filter set (KSeF: 10 000) beyond which isTruncated is true. */
   maxQueryResults?: number;
   /** Base for URLs handed to clients (upload parts, UPO). Default: derived from the request's Host. */
@@ -46,8 +49,9 @@ export interface KsefSimulatorOptions {
   logger?: Logger;
 }
 
-export type ResolvedOptions = Required<Omit<KsefSimulatorOptions, 'publicBaseUrl' | 'stateDir' | 'faults' | 'logger' | 'ksefTokens' | 'tokenAuth' | 'rateLimits' | 'authDelayMs'>> & {
+export type ResolvedOptions = Required<Omit<KsefSimulatorOptions, 'publicBaseUrl' | 'stateDir' | 'faults' | 'logger' | 'ksefTokens' | 'rateLimits' | 'authDelayMs' | 'upoIssuerName'>> & {
   authDelayMs: number;
+  upoIssuerName?: string;
   publicBaseUrl?: string;
   stateDir?: string;
 };
@@ -71,6 +75,7 @@ export function resolveOptions(options: KsefSimulatorOptions): ResolvedOptions {
     maxInvoiceBytes: options.maxInvoiceBytes ?? 1_000_000,
     maxInvoiceWithAttachmentBytes: options.maxInvoiceWithAttachmentBytes ?? 3_000_000,
     upoPageSize: options.upoPageSize ?? 10_000,
+    upoIssuerName: options.upoIssuerName,
     maxQueryResults: options.maxQueryResults ?? 10_000,
     publicBaseUrl: options.publicBaseUrl,
     stateDir: options.stateDir,

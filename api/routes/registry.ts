@@ -141,8 +141,9 @@ export function registryRoutes(deps: RegistryRoutesDeps): Router {
   router.get('/:id/upo', async (req, res) => {
     const row = await loadInvoice(deps.prisma, req.params.id);
     const upo = await deps.upo.download(row);
-    if (upo.hash) res.set('x-upo-hash', upo.hash);
-    res.type('application/xml').attachment(`UPO-${row.ksefNumber}.xml`).send(upo.xml);
+    // KSeF's own hash when it sent one, else ours of the stored bytes: both are SHA-256 of what is served.
+    res.set('x-upo-hash', upo.ksefHash ?? upo.sha256);
+    res.type('application/xml').attachment(`UPO-${row.ksefNumber}.xml`).send(upo.content);
   });
 
   return router;

@@ -92,10 +92,15 @@ function invoiceUpo(session: Session, invoice: InvoiceRecord | undefined): strin
   return buildUpo(session, [invoice]);
 }
 
-function sendXml(res: Response, xml: string): void {
-  res.setHeader('x-ms-meta-hash', sha256Base64(Buffer.from(xml, 'utf8')));
-  res.type('application/xml').send(xml);
+/** `upoIssuerName` serves UPOs the way KSeF names itself in them (environment suffix, outside the XSD). */
+function sendXml(ctx: SimulatorContext, res: Response, xml: string): void {
+  const body = ctx.options.upoIssuerName ? xml.replace(UPO_ISSUER, `<NazwaPodmiotuPrzyjmujacego>${escapeXmlText(ctx.options.upoIssuerName)}</NazwaPodmiotuPrzyjmujacego>`) : xml;
+  res.setHeader('x-ms-meta-hash', sha256Base64(Buffer.from(body, 'utf8')));
+  res.type('application/xml').send(body);
 }
+
+const UPO_ISSUER = '<NazwaPodmiotuPrzyjmujacego>Ministerstwo Finansów</NazwaPodmiotuPrzyjmujacego>';
+const escapeXmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function statusRoutes(ctx: SimulatorContext): Router {
   const router = Router();
@@ -144,12 +149,12 @@ export function statusRoutes(ctx: SimulatorContext): Router {
 
   router.get('/sessions/:referenceNumber/invoices/ksef/:ksefNumber/upo', access, (req, res) => {
     const session = owned(req, res);
-    sendXml(res, invoiceUpo(session, ctx.state.byKsefNumber.get(String(req.params.ksefNumber))));
+    sendXml(ctx, res, invoiceUpo(session, ctx.state.byKsefNumber.get(String(req.params.ksefNumber))));
   });
 
   router.get('/sessions/:referenceNumber/invoices/:invoiceReferenceNumber/upo', access, (req, res) => {
     const session = owned(req, res);
-    sendXml(res, invoiceUpo(session, ctx.state.invoices.get(String(req.params.invoiceReferenceNumber))));
+    sendXml(ctx, res, invoiceUpo(session, ctx.state.invoices.get(String(req.params.invoiceReferenceNumber))));
   });
 
   router.get('/sessions/:referenceNumber/invoices/:invoiceReferenceNumber', access, (req, res) => {
@@ -165,7 +170,7 @@ export function statusRoutes(ctx: SimulatorContext): Router {
     const session = owned(req, res);
     const upoPage = session.upoPages.find((p) => p.referenceNumber === req.params.upoReferenceNumber);
     if (!upoPage) throw new KsefError(ExceptionCode.upoNotFound, 'Nie znaleziono UPO.', [`UPO ${req.params.upoReferenceNumber} nie istnieje.`]);
-    sendXml(res, upoPage.xml);
+    sendXml(ctx, res, upoPage.xml);
   });
 
   return router;
@@ -187,11 +192,11 @@ export function upoDownloadRoutes(ctx: SimulatorContext): Router {
       const invoice = ctx.state.invoices.get(first);
       const session = invoice && ctx.state.sessions.get(invoice.sessionReferenceNumber);
       if (!invoice || !session || invoice.status.code !== 200) return void res.status(404).type('text/plain').send('UPO not found');
-      return sendXml(res, buildUpo(session, [invoice]));
+      return sendXml(ctx, res, buildUpo(session, [invoice]));
     }
     const upoPage = ctx.state.sessions.get(first)?.upoPages.find((p) => p.referenceNumber === second);
     if (!upoPage) return void res.status(404).type('text/plain').send('UPO not found');
-    sendXml(res, upoPage.xml);
+    sendXml(ctx, res, upoPage.xml);
   });
   return router;
 }
