@@ -22,6 +22,7 @@ import { routeLiterals } from './route-inventory';
 import { ACTION_NAMES } from './registry/actions';
 import type { Alerting } from '../activities/alerting';
 import type { AuthSettings } from './auth/routes';
+import type { OutboundTargetPolicy } from '../activities/webhooks/target-policy';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -39,6 +40,8 @@ export interface ApiDeps {
   alerting?: Alerting;
   auth?: Partial<AuthSettings>;
   alertFallbackChain?: string[];
+  /** Where status and chat webhooks may point (config WEBHOOK_ALLOW_INSECURE_TARGETS); default https to public hosts. */
+  outboundTargets?: OutboundTargetPolicy;
   /** Attachment storage and upload limits; default: from the environment (config/index.ts). */
   attachments?: Partial<AttachmentSettings>;
   /** Bearer token for /metrics (METRICS_TOKEN); without one only loopback callers may scrape. */

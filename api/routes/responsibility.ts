@@ -9,6 +9,8 @@ import { auditRequest } from '../auth/audit';
 import { ProblemError } from '../problem';
 import { parseOrProblem, uuidParam } from '../validation';
 import { parseQueryOrProblem, QueryParam } from '../registry/query';
+import { STRICT_TARGET_POLICY, type OutboundTargetPolicy } from '../../activities/webhooks/target-policy';
+import { OUTBOUND_URL_DESCRIPTION, assertOutboundUrl } from './outbound-url';
 
 const Recipient = lineText(320);
 const Fields = {
@@ -19,7 +21,7 @@ const Fields = {
   role: z.enum(ROLES).nullable().optional(),
   owner: Recipient,
   escalation: z.array(Recipient).max(10).default([]),
-  webhookUrl: z.url().nullable().optional(),
+  webhookUrl: z.url().max(2000).describe(`chat webhook ({text}): ${OUTBOUND_URL_DESCRIPTION}`).nullable().optional(),
   note: proseText(1000).nullable().optional(),
   active: z.boolean().optional(),
 };
@@ -33,8 +35,9 @@ export const ResolveQuery = z.strictObject({
 export const UpdateRule = z.object({ ...Fields, owner: Recipient.optional(), escalation: z.array(Recipient).max(10).optional() }).strict();
 
 /** Admin: the responsibility map — who reacts to what, and who is next when they do not. */
-export function responsibilityRoutes(deps: { prisma: PrismaClient; fallbackChain: string[] }): Router {
+export function responsibilityRoutes(deps: { prisma: PrismaClient; fallbackChain: string[]; targets?: OutboundTargetPolicy }): Router {
   const { prisma } = deps;
+  const targets = deps.targets ?? STRICT_TARGET_POLICY;
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -51,6 +54,7 @@ export function responsibilityRoutes(deps: { prisma: PrismaClient; fallbackChain
 
   router.post('/', async (req, res) => {
     const body = parseOrProblem(CreateRule, req.body, 'responsibility rule');
+    if (body.webhookUrl) assertOutboundUrl(body.webhookUrl, targets, 'webhookUrl');
     const rule = await prisma.responsibilityRule.create({ data: { ...body, createdBy: actorOf(req) } });
     await auditRequest(prisma, req, 'responsibility.create', 'responsibility-rule', rule.id, 'created', { after: rule });
     res.status(201).json(rule);
@@ -58,6 +62,7 @@ export function responsibilityRoutes(deps: { prisma: PrismaClient; fallbackChain
 
   router.patch('/:id', async (req, res) => {
     const body = parseOrProblem(UpdateRule, req.body, 'responsibility rule change');
+    if (body.webhookUrl) assertOutboundUrl(body.webhookUrl, targets, 'webhookUrl');
     const before = await prisma.responsibilityRule.findUnique({ where: { id: uuidParam(req.params.id, 'a responsibility rule id') } });
     if (!before) throw new ProblemError(404, 'KSEFOPS_RULE_NOT_FOUND', 'Not found', `No responsibility rule with id ${req.params.id}.`);
     const after = await prisma.responsibilityRule.update({ where: { id: before.id }, data: body });

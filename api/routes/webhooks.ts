@@ -5,11 +5,14 @@ import type { PrismaClient } from '../../prisma/client';
 import { actorOf } from '../actor';
 import { auditRequest } from '../auth/audit';
 import { newWebhookSecret } from '../auth/tokens';
+import { STRICT_TARGET_POLICY, type OutboundTargetPolicy } from '../../activities/webhooks/target-policy';
+import { OUTBOUND_URL_DESCRIPTION, assertOutboundUrl } from './outbound-url';
 import { ProblemError } from '../problem';
 import { parseOrProblem, uuidParam } from '../validation';
 import { parseQueryOrProblem, QueryParam } from '../registry/query';
 
-const Url = z.url({ protocol: /^https?$/ }).max(2000);
+// Any well-formed URL passes the schema (400 otherwise); which ones may be called is assertOutboundUrl's 422.
+const Url = z.url().max(2000).describe(OUTBOUND_URL_DESCRIPTION);
 export const CreateSubscription = z.object({ sourceSystem: lineText(100), url: Url }).strict();
 export const UpdateSubscription = z.object({ url: Url.optional(), active: z.boolean().optional() }).strict();
 /** Filters of the delivery log; ids and the cursor are UUIDs, so "zzz" is a 400 naming the parameter. */
@@ -24,8 +27,9 @@ export const DeliveryQuery = z.strictObject({
 const view = { id: true, sourceSystem: true, url: true, active: true, createdBy: true, createdAt: true, updatedAt: true } as const;
 
 /** Admin: status callbacks per source system, and the delivery log (who got what, when, how often tried). */
-export function webhookRoutes(deps: { prisma: PrismaClient }): Router {
+export function webhookRoutes(deps: { prisma: PrismaClient; targets?: OutboundTargetPolicy }): Router {
   const { prisma } = deps;
+  const targets = deps.targets ?? STRICT_TARGET_POLICY;
   const router = Router();
   const find = async (raw: string) => {
     const id = uuidParam(raw, 'a webhook subscription id');
@@ -40,6 +44,7 @@ export function webhookRoutes(deps: { prisma: PrismaClient }): Router {
 
   router.post('/', async (req, res) => {
     const body = parseOrProblem(CreateSubscription, req.body, 'webhook subscription');
+    assertOutboundUrl(body.url, targets, 'url');
     const secret = newWebhookSecret();
     const created = await prisma.webhookSubscription.create({ data: { ...body, secret, createdBy: actorOf(req) }, select: view });
     await auditRequest(prisma, req, 'webhook.create', 'webhook-subscription', created.id, 'created', { sourceSystem: created.sourceSystem, url: created.url });
@@ -49,6 +54,7 @@ export function webhookRoutes(deps: { prisma: PrismaClient }): Router {
 
   router.patch('/:id', async (req, res) => {
     const body = parseOrProblem(UpdateSubscription, req.body, 'webhook subscription change');
+    if (body.url !== undefined) assertOutboundUrl(body.url, targets, 'url');
     const before = await find(req.params.id);
     const after = await prisma.webhookSubscription.update({ where: { id: before.id }, data: body, select: view });
     await auditRequest(prisma, req, 'webhook.update', 'webhook-subscription', before.id, 'updated', { before, after });
