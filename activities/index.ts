@@ -137,13 +137,13 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    async projectStatus({ registryId, projection, audit }: { registryId: string; projection: StatusProjection; audit?: AuditEntry }): Promise<void> {
-      await project(registryId, projection, audit);
     /** After a 440 whose original is byte-identical: is that KSeF number this registry row's own? */
     async ksefNumberOwner(input: { registryId: string; contentHash: string; ksefNumber: string }): Promise<KsefNumberOwner> {
       return findKsefNumberOwner(prisma, input);
     },
 
+    async projectStatus({ registryId, projection, audit }: { registryId: string; projection: StatusProjection; audit?: AuditEntry }): Promise<void> {
+      await project(registryId, projection, audit);
     },
 
     async storeCorrectedData({ registryId, invoice, contentHash: hash }: { registryId: string; invoice: Invoice; contentHash: string }) {

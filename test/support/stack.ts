@@ -173,10 +173,10 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     attachments: options.attachments,
     vatDictionary: options.vatDictionary,
     auth: options.auth,
+    lenientSourceSystems: options.lenientSourceSystems,
   });
   await ensureOperationsSweep(temporal, taskQueue, { tickMs: 1000, digestEveryMs: 60 * 60 * 1000, checksEveryMs: 60 * 60 * 1000, ...options.operations?.sweep });
   if (options.counterpartyAuditEveryMs) await ensureCounterpartyAuditSchedule(temporal, taskQueue, options.counterpartyAuditEveryMs);
-    lenientSourceSystems: options.lenientSourceSystems,
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
