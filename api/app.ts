@@ -18,6 +18,10 @@ import { mountRegistry } from './registry/mount';
 import { mountDocumentRoutes, type AttachmentSettings } from './documents-mount';
 import { createAccess } from './access/mount';
 import { canonicalPathGate } from './auth/canonical-path';
+import { bodyLimitBeforeAuth } from './auth/body-limit';
+import { LocalIdentityProvider } from './auth/identity';
+import { httpLog } from './http-log';
+import { securityHeaders } from './security-headers';
 import { routeLiterals } from './route-inventory';
 import { ACTION_NAMES } from './registry/actions';
 import type { Alerting } from '../activities/alerting';
@@ -57,20 +61,21 @@ export function createApp(deps: ApiDeps) {
   // leniency), and the gate refuses every other spelling before anything else runs.
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
+  // Headers first: every answer carries them, the gate's refusals included.
+  app.use(securityHeaders());
+  const metrics = createApiMetrics(deps.prisma, deps.ksefBaseUrl);
+  app.use(metrics.httpMiddleware);
+  app.use(httpLog(deps.logger));
   app.use(canonicalPathGate(() => routeLiterals(app, [...ACTION_NAMES, 'cancel-by-correction'])));
+  // A large body is read only for a caller whose credentials resolve (api/auth/body-limit.ts).
+  const identity = new LocalIdentityProvider(deps.prisma);
+  app.use(bodyLimitBeforeAuth(identity));
   // Bytes must be UTF-8 (verified before decoding, which would put U+FFFD in silently), and every
   // string in the JSON body and query string passes the one text rule (api/input-guard.ts).
   app.use(express.json({ limit: '5mb', verify: requireUtf8 }));
   app.use(rejectHostileInput);
-  const metrics = createApiMetrics(deps.prisma, deps.ksefBaseUrl);
-  app.use(metrics.httpMiddleware);
-  app.use((req, res, next) => {
-    const started = Date.now();
-    res.on('finish', () => deps.logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Date.now() - started }, 'http'));
-    next();
-  });
   // Authentication and the authorisation matrix before any route (api/auth/route-policy.ts).
-  const access = createAccess(deps);
+  const access = createAccess({ ...deps, identity });
   app.use(access.guard);
   access.mountRoutes(app);
 

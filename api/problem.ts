@@ -45,7 +45,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       const detail = code === 'MALFORMED_JSON' ? `The request body is not valid JSON: ${err.message}` : err.message;
       return sendProblem(res, status, code, 'Bad request', detail, { errors: [{ path: [], field: '', code, message: detail }] });
     }
-    logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled API error');
+    // The path only: query strings may hold secrets (api/http-log.ts).
+    logger.error({ err, method: req.method, path: req.originalUrl.split('?')[0] }, 'unhandled API error');
     return sendProblem(res, 500, 'INTERNAL_ERROR', 'Internal error', 'Something went wrong on our side; the request was not applied. Try again or contact the administrator.');
   };
 }

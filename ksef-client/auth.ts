@@ -7,22 +7,32 @@ import type {
   InitTokenAuthenticationRequest,
   TokenInfo,
 } from './api-types';
+import { loadSigningIdentity, type KsefCertificateCredential, type SigningIdentity } from './certificate-credential';
 import { rsaOaepSha256Encrypt, utf8 } from './crypto';
 import { KsefApiError, KsefAuthError, KsefError } from './errors';
 import type { KsefHttpClient, KsefLogger } from './http';
 import { silentLogger } from './http';
 import type { PublicKeyDirectory } from './public-keys';
+import { buildAuthTokenRequest, signAuthTokenRequest } from './xades';
 
 /**
- * KSeF-token authentication (facts §2): challenge → RSA-OAEP("{token}|{timestampMs}") →
- * POST /auth/ksef-token → poll GET /auth/{ref} → POST /auth/token/redeem, then keep the access token
- * fresh with POST /auth/token/refresh and fall back to a full authentication when refresh fails.
+ * KSeF authentication (facts §2): challenge → either RSA-OAEP("{token}|{timestampMs}") →
+ * POST /auth/ksef-token, or a XAdES-signed AuthTokenRequest → POST /auth/xades-signature (the only
+ * way from 1 January 2027) → poll GET /auth/{ref} → POST /auth/token/redeem, then keep the access
+ * token fresh with POST /auth/token/refresh and fall back to a full authentication when refresh fails.
  */
 
 export interface KsefTokenCredentials {
   contextNip: string;
   ksefToken: string;
 }
+
+export interface KsefCertificateCredentials {
+  contextNip: string;
+  certificate: KsefCertificateCredential;
+}
+
+export type KsefCredentials = KsefTokenCredentials | KsefCertificateCredentials;
 
 export interface AuthenticatorOptions {
   /** Refresh this long before the access token's validUntil, so in-flight calls never carry a dead token. */
@@ -53,11 +63,13 @@ export class KsefAuthenticator {
   private readonly logger: KsefLogger;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  /** Loaded once, on first use: a broken certificate file fails the first authentication, not the constructor. */
+  private identity: SigningIdentity | undefined;
 
   constructor(
     private readonly http: KsefHttpClient,
     private readonly keys: PublicKeyDirectory,
-    private readonly credentials: KsefTokenCredentials,
+    private readonly credentials: KsefCredentials,
     options: AuthenticatorOptions = {},
   ) {
     this.refreshMarginMs = options.refreshMarginMs ?? 60_000;
@@ -122,7 +134,7 @@ export class KsefAuthenticator {
 
   async authenticate(): Promise<AuthSession> {
     const challenge = (await this.http.request<AuthenticationChallengeResponse>({ method: 'POST', path: '/auth/challenge' })).data;
-    const init = await this.initWithToken(challenge);
+    const init = 'certificate' in this.credentials ? await this.initWithXades(challenge, this.credentials.certificate) : await this.initWithToken(challenge, this.credentials.ksefToken);
     await this.waitForAuthentication(init);
     const tokens = (
       await this.http.request<AuthenticationTokensResponse>({
@@ -139,11 +151,30 @@ export class KsefAuthenticator {
     return this.session;
   }
 
-  private async initWithToken(challenge: AuthenticationChallengeResponse): Promise<AuthenticationInitResponse> {
+  private async initWithXades(challenge: AuthenticationChallengeResponse, credential: KsefCertificateCredential): Promise<AuthenticationInitResponse> {
+    this.identity ??= loadSigningIdentity(credential);
+    const unsigned = buildAuthTokenRequest({
+      challenge: challenge.challenge,
+      contextNip: this.credentials.contextNip,
+      subjectIdentifierType: credential.subjectIdentifierType ?? 'certificateSubject',
+    });
+    const signed = await signAuthTokenRequest(unsigned, this.identity, new Date(this.now()));
+    this.logger.debug({ certificateFingerprint: this.identity.fingerprint, subjectIdentifierType: credential.subjectIdentifierType ?? 'certificateSubject' }, 'KSeF XAdES authentication request signed');
+    return (
+      await this.http.request<AuthenticationInitResponse>({
+        method: 'POST',
+        path: '/auth/xades-signature',
+        headers: { 'content-type': 'application/xml; charset=utf-8' },
+        body: signed,
+      })
+    ).data;
+  }
+
+  private async initWithToken(challenge: AuthenticationChallengeResponse, ksefToken: string): Promise<AuthenticationInitResponse> {
     const timestampMs = challenge.timestampMs ?? Date.parse(challenge.timestamp);
     for (let attempt = 0; ; attempt++) {
       const key = await this.keys.select('KsefTokenEncryption', attempt > 0);
-      const encryptedToken = rsaOaepSha256Encrypt(key.key, utf8(`${this.credentials.ksefToken}|${timestampMs}`)).toString('base64');
+      const encryptedToken = rsaOaepSha256Encrypt(key.key, utf8(`${ksefToken}|${timestampMs}`)).toString('base64');
       const body: InitTokenAuthenticationRequest = {
         challenge: challenge.challenge,
         contextIdentifier: { type: 'Nip', value: this.credentials.contextNip },

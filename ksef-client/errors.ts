@@ -21,6 +21,10 @@ export type KsefErrorCode =
   | 'KSEF_INVALID_RESPONSE'
   | 'KSEF_AUTH_FAILED'
   | 'KSEF_AUTH_PENDING_TIMEOUT'
+  /** Auth status 460: KSeF refused the signing certificate (untrusted chain, expired, revoked, suspended, wrong type). */
+  | 'KSEF_AUTH_CERTIFICATE_REJECTED'
+  /** Our own certificate/key/PKCS#12 could not be used to sign (unreadable, wrong password, key not matching). */
+  | 'KSEF_CERTIFICATE_INVALID'
   | 'KSEF_NO_PUBLIC_KEY'
   | 'KSEF_SESSION_UNKNOWN'
   | 'KSEF_BATCH_TOO_LARGE'
@@ -115,8 +119,8 @@ export class KsefAuthError extends KsefError {
     readonly statusDetails: string[],
     readonly referenceNumber: string,
   ) {
-    // 550 = "cancelled by the system, retry"; 500 = unknown. Everything else needs a human (token, permissions).
-    super('KSEF_AUTH_FAILED', `authentication ${referenceNumber} ended with status ${statusCode} ${statusDescription}${statusDetails.length ? ` (${statusDetails.join('; ')})` : ''}`, statusCode >= 500);
+    // 550 = "cancelled by the system, retry"; 500 = unknown. Everything else needs a human (token, certificate, permissions).
+    super(statusCode === 460 ? 'KSEF_AUTH_CERTIFICATE_REJECTED' : 'KSEF_AUTH_FAILED', `authentication ${referenceNumber} ended with status ${statusCode} ${statusDescription}${statusDetails.length ? ` (${statusDetails.join('; ')})` : ''}`, statusCode >= 500);
   }
 }
 

@@ -9,9 +9,10 @@ import type {
   SessionStatusResponse,
 } from './api-types';
 import { KsefAuthenticator, type AuthSession, type AuthenticatorOptions } from './auth';
+import type { KsefCertificateCredential } from './certificate-credential';
 import { sendBatch, type BatchInvoiceFile, type SendBatchOptions, type SentBatch } from './batch-session';
 import { resolveApiBaseUrl, type KsefEnvironmentName } from './environments';
-import { KsefApiError } from './errors';
+import { KsefApiError, KsefError } from './errors';
 import { KsefHttpClient, silentLogger, type KsefLogger, type RetryPolicy } from './http';
 import {
   closeOnlineSession,
@@ -49,7 +50,9 @@ export { FA3_FORM_CODE, buildSendInvoiceRequest, type OnlineSessionHandle, type 
 export { prepareBatch, MAX_BATCH_PART_BYTES, MAX_BATCH_PARTS, type BatchInvoiceFile, type SendBatchOptions, type SentBatch } from './batch-session';
 export { isFinalInvoiceStatus, isFinalSessionStatus, pollUntil, type WaitOptions, type UpoLocator, type DownloadedUpo, type ListSessionInvoicesOptions } from './status';
 export { type MetadataPaging, type DownloadedInvoice } from './query';
-export { KsefAuthenticator, type AuthSession, type AuthenticatorOptions } from './auth';
+export { KsefAuthenticator, type AuthSession, type AuthenticatorOptions, type KsefCredentials } from './auth';
+export { loadSigningIdentity, type KsefCertificateCredential, type SigningIdentity } from './certificate-credential';
+export { AUTH_TOKEN_NAMESPACE, buildAuthTokenRequest, signAuthTokenRequest } from './xades';
 export { PublicKeyDirectory } from './public-keys';
 
 export interface KsefClientOptions {
@@ -57,7 +60,10 @@ export interface KsefClientOptions {
   baseUrl: KsefEnvironmentName | string;
   /** NIP of the context we act in (seller for sending, buyer for purchase-invoice queries). */
   contextNip: string;
-  ksefToken: string;
+  /** KSeF token (accepted by KSeF until 31 December 2026) — give this or `certificate`. */
+  ksefToken?: string;
+  /** KSeF certificate / qualified seal for XAdES authentication (the only method from 1 January 2027). */
+  certificate?: KsefCertificateCredential;
   logger?: KsefLogger;
   retry?: Partial<RetryPolicy>;
   /** Per-request timeout (each retry attempt gets its own). Default 30 s. */
@@ -66,7 +72,7 @@ export interface KsefClientOptions {
 }
 
 /**
- * KSeF 2.0 client for one context (one NIP + KSeF token). Holds the auth tokens and the MF public
+ * KSeF 2.0 client for one context (one NIP + a KSeF token or a certificate). Holds the auth tokens and the MF public
  * keys in memory; online sessions are returned as plain `OnlineSessionHandle` objects so a caller can
  * persist them and pass them back after a restart.
  *
@@ -85,10 +91,14 @@ export class KsefClient {
     this.contextNip = options.contextNip;
     this.http = new KsefHttpClient({ baseUrl: resolveApiBaseUrl(options.baseUrl), timeoutMs: options.timeoutMs, retry: options.retry, logger: this.logger });
     this.keys = new PublicKeyDirectory(this.http);
-    this.auth = new KsefAuthenticator(this.http, this.keys, { contextNip: options.contextNip, ksefToken: options.ksefToken }, { ...options.auth, logger: this.logger });
+    if (Boolean(options.ksefToken) === Boolean(options.certificate)) {
+      throw new KsefError('KSEF_INVALID_ARGUMENT', 'give exactly one of ksefToken or certificate', false);
+    }
+    const credentials = options.certificate ? { contextNip: options.contextNip, certificate: options.certificate } : { contextNip: options.contextNip, ksefToken: options.ksefToken! };
+    this.auth = new KsefAuthenticator(this.http, this.keys, credentials, { ...options.auth, logger: this.logger });
   }
 
-  /** Runs the full KSeF-token authentication now (otherwise it happens lazily on the first call). */
+  /** Runs the full authentication (token or XAdES) now (otherwise it happens lazily on the first call). */
   async authenticate(): Promise<AuthSession> {
     return this.auth.authenticate();
   }

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import pino from 'pino';
 import type { SimulatorContext } from './context';
 import { availabilityGate } from './availability';
+import { adminCrossOriginGuard } from './admin-guard';
 import { loadOrCreateKeyMaterial } from './crypto';
 import { authContextGuard } from './permissions';
 import { FaultInjector } from './faults';
@@ -12,6 +13,10 @@ import { resolveOptions, type KsefSimulatorOptions } from './options';
 import { InvoiceProcessor } from './processing';
 import { RateLimiter } from './rate-limits';
 import { adminRoutes } from './routes/admin';
+import { adminCertificateRoutes } from './routes/admin-certificates';
+import { authSessionRoutes } from './routes/auth-sessions';
+import { certificateRoutes } from './routes/certificates';
+import { xadesAuthRoutes } from './routes/xades-auth';
 import { authRoutes } from './routes/auth';
 import { invoiceRoutes } from './routes/invoices';
 import { latarniaRoutes } from './routes/latarnia';
@@ -43,7 +48,7 @@ export interface KsefSimulator {
 export function createKsefSimulator(options: KsefSimulatorOptions = {}): KsefSimulator {
   const resolved = resolveOptions(options);
   const logger = options.logger ?? pino({ name: 'ksef-simulator', level: process.env.KSEF_SIM_LOG_LEVEL ?? 'silent' });
-  const state = createState(loadOrCreateKeyMaterial(resolved.stateDir), resolved.tokenPolicy, options.ksefTokens ?? []);
+  const state = createState(loadOrCreateKeyMaterial(resolved.stateDir), resolved.tokenPolicy, options.ksefTokens ?? [], { tokenAuth: options.tokenAuth, stateDir: resolved.stateDir });
   const timers = new Set<NodeJS.Timeout>();
   const faults = new FaultInjector();
   if (options.faults) faults.set(options.faults);
@@ -68,7 +73,7 @@ export function createKsefSimulator(options: KsefSimulatorOptions = {}): KsefSim
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestCounters(context));
-  app.use('/_sim', express.json({ limit: '1mb' }), adminRoutes(context));
+  app.use('/_sim', adminCrossOriginGuard(), express.json({ limit: '1mb' }), adminRoutes(context), adminCertificateRoutes(context));
   app.use('/latarnia', latarniaRoutes(context));
   app.use(uploadRoutes(context));
   app.use(upoDownloadRoutes(context));
@@ -81,7 +86,11 @@ export function createKsefSimulator(options: KsefSimulatorOptions = {}): KsefSim
   v2.use(express.json({ limit: '5mb' }));
   v2.use(authContextGuard(context));
   v2.use(securityRoutes(context));
+  v2.use(xadesAuthRoutes(context));
+  // before authRoutes: GET /auth/{referenceNumber} would take "sessions" for a reference number
+  v2.use(authSessionRoutes(context));
   v2.use(authRoutes(context));
+  v2.use(certificateRoutes(context));
   v2.use(sessionRoutes(context));
   v2.use(statusRoutes(context));
   v2.use(invoiceRoutes(context));

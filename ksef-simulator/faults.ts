@@ -26,6 +26,8 @@ export const faultConfigSchema = z
         details: z.array(z.string()).default(['Odrzucenie wymuszone przez symulator (/_sim/faults)']),
       })
       .optional(),
+    /** The next `count` XAdES authentications end with status 460 for this certificate reason. */
+    certificateAuth: z.object({ count: z.number().int().min(0), failure: z.enum(['revoked', 'expired', 'untrusted', 'suspended']) }).optional(),
     outage: z
       .object({ until: z.string().datetime({ offset: true }).optional(), durationMs: z.number().int().min(0).optional(), status: z.number().int().default(503) })
       .optional(),
@@ -123,6 +125,14 @@ export class FaultInjector {
     if (!reject || reject.count <= 0) return null;
     reject.count -= 1;
     return { code: reject.code, description: reject.description, details: reject.details };
+  }
+
+  /** Certificate-level fault, taken when a signed AuthTokenRequest is judged. */
+  nextCertificateFailure(): 'revoked' | 'expired' | 'untrusted' | 'suspended' | null {
+    const fault = this.config.certificateAuth;
+    if (!fault || fault.count <= 0) return null;
+    fault.count -= 1;
+    return fault.failure;
   }
 
   private applies(path: string): boolean {

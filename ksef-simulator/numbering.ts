@@ -44,7 +44,7 @@ export function isValidKsefNumber(value: string): boolean {
  * Type codes observed in official examples: CR challenge, AU auth, SO online session, SB batch
  * session, EE invoice, EU UPO, EC KSeF token. Their meaning is inferred, not documented.
  */
-export type ReferenceKind = 'CR' | 'AU' | 'SO' | 'SB' | 'EE' | 'EU' | 'EC';
+export type ReferenceKind = 'CR' | 'AU' | 'SO' | 'SB' | 'EE' | 'EU' | 'EC' | 'EH';
 
 export function newReferenceNumber(kind: ReferenceKind, at: Date = new Date()): string {
   return referenceNumberFromHex(kind, at, randomBytes(10).toString('hex'));

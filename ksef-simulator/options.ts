@@ -22,6 +22,8 @@ export interface KsefSimulatorOptions {
   /** 'any' (default): every non-empty KSeF token works for every NIP, as self-issued tokens on TEST. */
   tokenPolicy?: 'any' | 'strict';
   ksefTokens?: { token: string; nip?: string | null }[];
+  /** 'disabled' = KSeF from 1 January 2027: KSeF tokens end in status 450, only certificates (XAdES) authenticate. Default 'enabled'. */
+  tokenAuth?: 'enabled' | 'disabled';
   /**
    * true = the pre-permissions simulator: any seller's invoice in any context, any context NIP at
    * auth. Default false: seller ≠ context needs a grant (410), a bad-checksum context NIP is refused.
@@ -49,7 +51,7 @@ export interface KsefSimulatorOptions {
   logger?: Logger;
 }
 
-export type ResolvedOptions = Required<Omit<KsefSimulatorOptions, 'publicBaseUrl' | 'stateDir' | 'faults' | 'logger' | 'ksefTokens' | 'rateLimits' | 'authDelayMs' | 'upoIssuerName'>> & {
+export type ResolvedOptions = Required<Omit<KsefSimulatorOptions, 'publicBaseUrl' | 'stateDir' | 'faults' | 'logger' | 'ksefTokens' | 'tokenAuth' | 'rateLimits' | 'authDelayMs' | 'upoIssuerName'>> & {
   authDelayMs: number;
   upoIssuerName?: string;
   publicBaseUrl?: string;

@@ -1,3 +1,4 @@
+import { CertificateStore } from './certificates/store';
 import type { KeyMaterial } from './crypto';
 import { AvailabilityBoard } from './availability';
 import type { InvoiceFacts } from './invoice-facts';
@@ -32,6 +33,26 @@ export interface AuthOperation {
   redeemed: boolean;
   lastTokenRefreshDate: Date | null;
   refreshTokenValidUntil: Date | null;
+  /** How the subject authenticated; absent = KSeF token. */
+  method?: AuthMethod;
+  /** XAdES: the signing certificate (enrolment data and certificate ownership derive from it). */
+  certificate?: AuthCertificate;
+  /** DELETE /auth/sessions/…: refresh tokens stop working; access tokens live until they expire. */
+  revoked?: boolean;
+}
+
+export interface AuthMethod {
+  authenticationMethod: 'Token' | 'InternalCertificate' | 'QualifiedSignature' | 'QualifiedSeal';
+  category: 'Token' | 'XadesSignature';
+  code: string;
+  displayName: string;
+}
+
+export interface AuthCertificate {
+  fingerprint: string;
+  subjectIdentifier: { type: 'Nip' | 'Pesel' | 'Fingerprint'; value: string };
+  /** Base64 SHA-256 of the signed AuthTokenRequest (the UPO's SkrotDokumentuUwierzytelniajacego). */
+  documentHash: string;
 }
 
 export interface BatchUpload {
@@ -128,9 +149,17 @@ export interface SimulatorState {
   tokenPolicy: 'any' | 'strict';
   /** KSeF token → NIP it may authenticate for (null = any context). */
   registeredTokens: Map<string, string | null>;
+  /** 'disabled' = KSeF from 2027: tokens no longer authenticate, only certificates do. */
+  tokenAuth: 'enabled' | 'disabled';
+  certificates: CertificateStore;
 }
 
-export function createState(keys: KeyMaterial, tokenPolicy: 'any' | 'strict', tokens: { token: string; nip?: string | null }[]): SimulatorState {
+export function createState(
+  keys: KeyMaterial,
+  tokenPolicy: 'any' | 'strict',
+  tokens: { token: string; nip?: string | null }[],
+  auth: { tokenAuth?: 'enabled' | 'disabled'; stateDir?: string } = {},
+): SimulatorState {
   return {
     keys,
     challenges: new Map(),
@@ -145,6 +174,8 @@ export function createState(keys: KeyMaterial, tokenPolicy: 'any' | 'strict', to
     availability: new AvailabilityBoard(),
     tokenPolicy,
     registeredTokens: new Map(tokens.map((t) => [t.token, t.nip ?? null])),
+    tokenAuth: auth.tokenAuth ?? 'enabled',
+    certificates: new CertificateStore(auth.stateDir),
   };
 }
 

@@ -60,6 +60,8 @@ const OFFLINE_MODE = 'offline-mode';
 const OFFLINE_DEADLINE_FROM_PERIOD_END = 'offline-deadline-from-period-end';
 const LEAN_SEND_PATH = 'lean-send-path';
 const SENT_BY_DISPATCHER = 'sent-by-dispatcher';
+// An approval covers the data the approver saw: data a correction changed is approved again.
+const REAPPROVE_CORRECTED = 'reapprove-corrected-data';
 const KSEF_DUPLICATE_OWNER = 'ksef-duplicate-owner';
 const CORRECTION_POLL_MAX_MS = 10 * 60 * 1000;
 /** Triage code when an activity failed for good without a code of its own (e.g. a timeout). */
@@ -487,6 +489,7 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
   // Lean runs write the receipt with the first projection below.
   let unrecordedReceipt: AuditEntry | null = lean ? received : null;
   let approved = false;
+  let approvedHash: string | null = null;
   let offline: OfflineState | null = null;
   // Read through a function: goOffline() sets it, which TypeScript's narrowing cannot see.
   const currentOffline = (): OfflineState | null => offline;
@@ -536,7 +539,9 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
         checklistApproval = checklist.approvalReason;
       }
 
-      // Approve when a rule requires it (once; a correction that changes the amount asks again)
+      // Approve when a rule requires it (once; a correction that changes the data asks again). Runs
+      // recorded before the patch sent corrected data on the old approval and replay that way.
+      if (approved && approvedHash !== contentHash && patched(REAPPROVE_CORRECTED)) approved = false;
       if (!approved && (check.approvalRequired || checklistApproval)) {
         if (!(await awaitApproval(checklistApproval && !check.approvalRequired ? checklistApproval : undefined))) {
           state.nextAction = null;
@@ -544,6 +549,7 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
           return state;
         }
         approved = true;
+        approvedHash = contentHash;
       }
 
       // Offline: the source issued it offline, or KSeF cannot take invoices → QR codes, deadline, wait.

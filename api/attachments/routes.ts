@@ -5,6 +5,7 @@ import { checkedText } from '../../domain/text';
 import type { PrismaClient, Prisma } from '../../prisma/client';
 import type { BlobStorage } from '../../storage';
 import { actorOf } from '../actor';
+import { downloadContentType } from '../security-headers';
 import { ProblemError } from '../problem';
 import { parseQueryOrProblem } from '../registry/query';
 import { loadInvoice } from '../routes/registry';
@@ -102,7 +103,8 @@ export function attachmentRoutes(deps: AttachmentDeps): Router {
   router.get('/:id/content', async (req, res) => {
     const row = await load(deps.prisma, req, req.params.id);
     const stream = await deps.storage.get(row.storageKey);
-    res.status(200).type(row.contentType).set('x-content-sha256', row.sha256).attachment(row.name);
+    // attachment() sets a type from the file name's extension (x.html → text/html): the safe type goes last.
+    res.status(200).attachment(row.name).type(downloadContentType(row.contentType)).set('x-content-sha256', row.sha256);
     stream.pipe(res);
   });
 

@@ -6,7 +6,7 @@ import { rsaOaepDecrypt, type KeyUsage, type SimulatorKey } from '../crypto';
 import { ExceptionCode, KsefError } from '../errors';
 import { claimsOf, parseBody, requireBearer } from '../http';
 import { newReferenceNumber, referenceNumberFromHex } from '../numbering';
-import type { AuthOperation, StatusInfo } from '../state';
+import type { AuthOperation, Challenge, StatusInfo } from '../state';
 import { signBearer } from '../tokens';
 
 const CHALLENGE_LIFETIME_MS = 10 * 60_000;
@@ -41,6 +41,8 @@ function verifyKsefToken(ctx: SimulatorContext, plaintext: string, timestampMs: 
   const token = separator > 0 ? plaintext.slice(0, separator) : '';
   const stamp = separator > 0 ? plaintext.slice(separator + 1) : '';
   if (!token) return { outcome: badToken('Nieprawidłowy token.'), token };
+  // From 2027 KSeF accepts certificates only; the simulator can be switched to that world.
+  if (ctx.state.tokenAuth === 'disabled') return { outcome: badToken('Token nieaktywny (uwierzytelnianie tokenem KSeF jest wyłączone — użyj certyfikatu KSeF).'), token };
   if (stamp !== String(timestampMs)) return { outcome: badToken('Nieprawidłowy czas tokena.'), token };
   if (ctx.state.tokenPolicy === 'strict') {
     if (!ctx.state.registeredTokens.has(token)) return { outcome: badToken('Nieprawidłowy token.'), token };
@@ -52,8 +54,60 @@ function verifyKsefToken(ctx: SimulatorContext, plaintext: string, timestampMs: 
   return { outcome: { code: 200, description: 'Uwierzytelnianie zakończone sukcesem' }, token };
 }
 
-function operationStatus(op: AuthOperation): StatusInfo {
+export function operationStatus(op: AuthOperation): StatusInfo {
   return Date.now() < op.readyAt ? { code: 100, description: 'Uwierzytelnianie w toku' } : op.outcome;
+}
+
+export const TOKEN_METHOD = { authenticationMethod: 'Token', category: 'Token', code: 'token.ksef', displayName: 'Token KSeF' } as const;
+
+/** A challenge the simulator issued, unused and younger than 10 minutes — consumed by this call. */
+export function consumeChallenge(ctx: SimulatorContext, value: string, consume = true): Challenge {
+  const challenge = ctx.state.challenges.get(value);
+  if (!challenge || challenge.used || Date.now() - challenge.timestamp.getTime() > CHALLENGE_LIFETIME_MS) {
+    throw new KsefError(ExceptionCode.invalidChallenge, 'Nieprawidłowe wyzwanie autoryzacyjne.', [`Challenge ${value} nie istnieje, wygasł lub został już użyty.`]);
+  }
+  if (consume) challenge.used = true;
+  return challenge;
+}
+
+/** Records an auth operation (outcome revealed after authDelayMs) and answers 202 with its authentication token. */
+export function startAuthOperation(
+  ctx: SimulatorContext,
+  fields: Pick<AuthOperation, 'contextNip' | 'outcome' | 'ksefTokenReference' | 'method' | 'certificate'>,
+): { referenceNumber: string; authenticationToken: { token: string; validUntil: string } } {
+  const referenceNumber = newReferenceNumber('AU');
+  const now = Date.now();
+  ctx.state.authOperations.set(referenceNumber, {
+    referenceNumber,
+    startDate: new Date(now),
+    readyAt: now + ctx.options.authDelayMs,
+    redeemed: false,
+    lastTokenRefreshDate: null,
+    refreshTokenValidUntil: null,
+    ...fields,
+  });
+  const authenticationToken = signBearer(ctx.state.keys.hmacSecret, {
+    kind: 'authentication',
+    contextNip: fields.contextNip,
+    authReferenceNumber: referenceNumber,
+    expiresAt: now + ctx.options.authenticationTokenTtlMs,
+  });
+  ctx.logger.info({ auth: referenceNumber, nip: fields.contextNip, method: fields.method?.authenticationMethod ?? 'Token', outcome: fields.outcome.code }, 'authentication started');
+  return { referenceNumber, authenticationToken: { token: authenticationToken.token, validUntil: authenticationToken.validUntil.toISOString() } };
+}
+
+/** GET /auth/{ref} and GET /auth/sessions describe an operation the same way. */
+export function describeOperation(op: AuthOperation): Record<string, unknown> {
+  const method = op.method ?? TOKEN_METHOD;
+  return {
+    startDate: op.startDate.toISOString(),
+    authenticationMethod: method.authenticationMethod,
+    authenticationMethodInfo: { category: method.category, code: method.code, displayName: method.displayName },
+    status: operationStatus(op),
+    isTokenRedeemed: op.redeemed,
+    lastTokenRefreshDate: op.lastTokenRefreshDate?.toISOString() ?? null,
+    refreshTokenValidUntil: op.refreshTokenValidUntil?.toISOString() ?? null,
+  };
 }
 
 export function authRoutes(ctx: SimulatorContext): Router {
@@ -69,10 +123,7 @@ export function authRoutes(ctx: SimulatorContext): Router {
 
   router.post('/auth/ksef-token', (req, res) => {
     const body = parseBody(ksefTokenRequest, req.body);
-    const challenge = state.challenges.get(body.challenge);
-    if (!challenge || challenge.used || Date.now() - challenge.timestamp.getTime() > CHALLENGE_LIFETIME_MS) {
-      throw new KsefError(ExceptionCode.invalidChallenge, 'Nieprawidłowe wyzwanie autoryzacyjne.', [`Challenge ${body.challenge} nie istnieje, wygasł lub został już użyty.`]);
-    }
+    const challenge = consumeChallenge(ctx, body.challenge, false);
     if (body.contextIdentifier.type !== 'Nip') {
       throw new KsefError(ExceptionCode.validation, 'Błąd walidacji danych wejściowych.', ['Symulator obsługuje wyłącznie kontekst typu Nip.']);
     }
@@ -85,27 +136,7 @@ export function authRoutes(ctx: SimulatorContext): Router {
       plaintext = '';
     }
     const verdict = plaintext ? verifyKsefToken(ctx, plaintext, challenge.timestamp.getTime(), body.contextIdentifier.value) : { outcome: badToken('Nie udało się odszyfrować tokena.'), token: '' };
-    const referenceNumber = newReferenceNumber('AU');
-    const now = Date.now();
-    state.authOperations.set(referenceNumber, {
-      referenceNumber,
-      contextNip: body.contextIdentifier.value,
-      startDate: new Date(now),
-      outcome: verdict.outcome,
-      readyAt: now + options.authDelayMs,
-      ksefTokenReference: tokenReference(verdict.token),
-      redeemed: false,
-      lastTokenRefreshDate: null,
-      refreshTokenValidUntil: null,
-    });
-    const authenticationToken = signBearer(state.keys.hmacSecret, {
-      kind: 'authentication',
-      contextNip: body.contextIdentifier.value,
-      authReferenceNumber: referenceNumber,
-      expiresAt: now + options.authenticationTokenTtlMs,
-    });
-    ctx.logger.info({ auth: referenceNumber, nip: body.contextIdentifier.value, outcome: verdict.outcome.code }, 'authentication started');
-    res.status(202).json({ referenceNumber, authenticationToken: { token: authenticationToken.token, validUntil: authenticationToken.validUntil.toISOString() } });
+    res.status(202).json(startAuthOperation(ctx, { contextNip: body.contextIdentifier.value, outcome: verdict.outcome, ksefTokenReference: tokenReference(verdict.token) }));
   });
 
   router.get('/auth/:referenceNumber', requireBearer(ctx, 'authentication'), (req, res) => {
@@ -114,15 +145,7 @@ export function authRoutes(ctx: SimulatorContext): Router {
     if (!op || claims.authReferenceNumber !== op.referenceNumber) {
       throw new KsefError(ExceptionCode.authOperationNotFound, 'Brak operacji uwierzytelniania o podanym numerze referencyjnym.', [String(req.params.referenceNumber)]);
     }
-    res.json({
-      startDate: op.startDate.toISOString(),
-      authenticationMethod: 'Token',
-      authenticationMethodInfo: { category: 'Token', code: 'token.ksef', displayName: 'Token KSeF' },
-      status: operationStatus(op),
-      isTokenRedeemed: op.redeemed,
-      lastTokenRefreshDate: op.lastTokenRefreshDate?.toISOString() ?? null,
-      refreshTokenValidUntil: op.refreshTokenValidUntil?.toISOString() ?? null,
-    });
+    res.json(describeOperation(op));
   });
 
   router.post('/auth/token/redeem', requireBearer(ctx, 'authentication'), (_req, res) => {
@@ -148,6 +171,7 @@ export function authRoutes(ctx: SimulatorContext): Router {
     const claims = claimsOf(res);
     const op = state.authOperations.get(claims.authReferenceNumber);
     if (!op) throw new KsefError(ExceptionCode.notAuthorised, 'Brak autoryzacji.', ['Sesja uwierzytelniania nie istnieje (np. po /_sim/reset).']);
+    if (op.revoked) throw new KsefError(ExceptionCode.notAuthorised, 'Brak autoryzacji.', ['Sesja uwierzytelniania została unieważniona (DELETE /auth/sessions).']);
     op.lastTokenRefreshDate = new Date();
     const access = signBearer(state.keys.hmacSecret, {
       kind: 'access',

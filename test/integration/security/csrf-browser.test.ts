@@ -23,6 +23,7 @@ let hostile: http.Server;
 let hostileUrl: string;
 /** What the hostile page should do, set per test: its HTML. */
 let hostilePage = '<p>nothing</p>';
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack();
@@ -35,6 +36,9 @@ beforeAll(async () => {
   hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
   browser = await launchChromium();
   page = await openDesktopPage(browser);
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
 });
 afterEach(() => keepLastState(page));
 afterAll(async () => {
@@ -80,7 +84,9 @@ describe('CSRF from a same-site origin (issue #15 item 3)', () => {
         fetch(${JSON.stringify(`${stack.apiUrl}/api/v1/api-keys/${fetchTarget.id}/revoke`)}, { method: 'POST', mode: 'no-cors', credentials: 'include' })
           .finally(() => document.getElementById('f').submit());
       </script></body>`;
-    const fetchAnswer = page.waitForResponse((r) => r.url().endsWith(`/${fetchTarget.id}/revoke`));
+    // The fetch's answer never reaches the page (no-cors, and Cross-Origin-Resource-Policy: same-origin):
+    // what counts is that the browser sent it, with the cookie, and that nothing changed.
+    const fetchSent = page.waitForRequest((r) => r.url().endsWith(`/${fetchTarget.id}/revoke`));
     const formAnswer = page.waitForResponse((r) => r.url().endsWith(`/${formTarget.id}/revoke`) && r.request().isNavigationRequest());
     await page.goto(hostileUrl);
     const form = await formAnswer;
@@ -89,7 +95,8 @@ describe('CSRF from a same-site origin (issue #15 item 3)', () => {
     expect(await form.request().headerValue('sec-fetch-site')).toBe('same-site');
     expect(form.status()).toBe(403);
     expect(JSON.parse(await form.text())).toMatchObject({ code: CROSS_SITE_REQUEST });
-    await fetchAnswer;
+    const fetched = await fetchSent;
+    expect(fetched.method()).toBe('POST');
 
     expect(await revokedAt(formTarget.id)).toBeNull();
     expect(await revokedAt(fetchTarget.id)).toBeNull();
@@ -142,5 +149,29 @@ describe('CSRF from a same-site origin (issue #15 item 3)', () => {
     expect([crossSite.status, crossSite.body.code]).toEqual([403, CROSS_SITE_REQUEST]);
     const script = await stack.api('/api/v1/auth/login', { body: { email: stack.auth.users.monitor.email, password: TEST_PASSWORD }, as: 'anonymous' });
     expect(script.status).toBe(200);
+  });
+
+  it('keeps a hostile page from resetting the KSeF simulator through /_sim (issue #15 item 8)', async () => {
+    const sim = (p: string, init: RequestInit = {}) => fetch(`${stack.simulatorRootUrl}${p}`, init);
+    expect((await sim('/_sim/faults', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 2 }) })).status).toBe(200);
+    hostilePage = `<!doctype html><body><form id="f" method="POST" action="${stack.simulatorRootUrl}/_sim/reset"></form><script>document.getElementById('f').submit()</script></body>`;
+    const answer = page.waitForResponse((r) => r.url() === `${stack.simulatorRootUrl}/_sim/reset`);
+    await page.goto(hostileUrl);
+    expect((await answer).status()).toBe(403);
+    expect(((await (await sim('/_sim/faults')).json()) as { latencyMs?: number }).latencyMs).toBe(2);
+    await sim('/_sim/faults', { method: 'DELETE' });
+  });
+
+  it('runs the UI under its Content-Security-Policy without a single violation', async () => {
+    cspViolations.length = 0;
+    await signInAsAdmin();
+    for (const [path, testId] of [['/ui', 'signed-in-as'], ['/ui/dashboard', 'signed-in-as'], ['/ui/counterparties', 'signed-in-as']] as const) {
+      await page.goto(`${stack.apiUrl}${path}`);
+      await page.getByTestId(testId).waitFor();
+      await page.waitForLoadState('networkidle');
+    }
+    const policy = await page.evaluate(async () => (await fetch('/ui')).headers.get('content-security-policy'));
+    expect(policy).toContain("script-src 'self' 'sha256-");
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -112,6 +112,30 @@ describe('who submitted or corrected an invoice may not approve it', () => {
     await waitForStatus(submit.body.id, 'ACCEPTED');
   });
 
+  it('an approval covers the data the approver saw: corrected data is approved again, not by its corrector', async () => {
+    const first = await person('first-approver', ['approver']);
+    const original = big();
+    const submit = await stack.api('/api/v1/invoices', { body: original, as: 'sender-key' });
+    expect(submit.status).toBe(202);
+    await waitForStatus(submit.body.id, 'AWAITING_APPROVAL');
+    await rejectNextInvoice();
+    expect((await act(submit.body.id, 'approve', { note: '150 000 checked' }, first.as)).status).toBe(200);
+    await waitForStatus(submit.body.id, 'REJECTED');
+
+    // The corrector changes the amount of an approved invoice: it may not leave on the old approval.
+    const fixer = await person('amount-fixer', ['corrector', 'approver']);
+    const changed = { ...original, lines: [{ ...original.lines[0], quantity: '900', netAmount: '135000.00' }] };
+    expect((await act(submit.body.id, 'correct', changed, fixer.as)).status).toBe(200);
+    await waitForStatus(submit.body.id, 'AWAITING_APPROVAL');
+    const self = await act(submit.body.id, 'approve', {}, fixer.as);
+    expect(self.status).toBe(403);
+    expect(self.body.code).toBe('KSEFOPS_SELF_APPROVAL');
+    expect((await act(submit.body.id, 'approve', { note: '135 000 checked' }, first.as)).status).toBe(200);
+    await waitForStatus(submit.body.id, 'ACCEPTED');
+    const approvals = await stack.prisma.auditEvent.findMany({ where: { targetId: submit.body.id, action: 'invoice.approve' }, orderBy: { id: 'asc' } });
+    expect(approvals.map((a) => a.actor)).toEqual([first.actor, first.actor]);
+  });
+
   it('a manual exception is not approved by the person who submitted the invoice', async () => {
     await rejectNextInvoice();
     const submitter = await person('submitter', ['sender', 'approver']);
