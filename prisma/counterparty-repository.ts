@@ -14,7 +14,8 @@ export class PrismaCounterpartyLookup implements CounterpartyLookup {
   }
 }
 
-export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+/** 'out-of-scope': the identifier is another source system's entry and the caller may write its own only. */
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'out-of-scope';
 
 const FIELDS = ['idType', 'nip', 'euVatNumber', 'otherId', 'countryCode', 'name', 'addressLine1', 'addressLine2', 'active', 'vatStatus', 'sourceSystem'] as const;
 
@@ -23,6 +24,8 @@ export interface CounterpartyChangeActor {
   actor: string;
   via: 'api' | 'import';
   ip?: string;
+  /** An API key writes its own source system's entries only: another system's entry is left as it is. */
+  onlySourceSystem?: string;
 }
 
 type FieldChanges = Partial<Record<(typeof FIELDS)[number], { from: unknown; to: unknown }>>;
@@ -58,7 +61,9 @@ export async function upsertCounterparties(prisma: PrismaClient, records: Counte
       });
       for (const record of records) {
         const before = existing.get(record.identifierKey);
-        if (!before) {
+        if (before && by?.onlySourceSystem !== undefined && before.sourceSystem !== by.onlySourceSystem) {
+          out.push('out-of-scope');
+        } else if (!before) {
           const created = await tx.counterparty.create({ data: record, select: { id: true } });
           audit.push(entry('counterparty.create', created.id, 'created', { identifierKey: record.identifierKey, record }));
           out.push('created');

@@ -34,6 +34,8 @@ export function counterpartyRoutes(deps: { prisma: PrismaClient }): Router {
       throw new ProblemError(rulesOnly ? 422 : 400, rulesOnly ? 'COUNTERPARTY_INVALID' : 'VALIDATION_FAILED', 'Invalid counterparty', checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '), { errors: checked.issues });
     }
     const [outcome] = await upsertCounterparties(deps.prisma, [checked.record], changedBy(req, 'api'));
+    // Another source system's entry is neither changed nor shown.
+    if (outcome === 'out-of-scope') throw new ProblemError(403, 'KSEFOPS_SCOPE_VIOLATION', 'Forbidden', 'This identifier belongs to another source system\'s master data; this key writes its own only.', { errors: [otherSystemsEntry()] });
     const row = await deps.prisma.counterparty.findUniqueOrThrow({ where: { identifierKey: checked.record.identifierKey } });
     res.status(outcome === 'created' ? 201 : 200).json({ result: outcome, counterparty: counterpartyView(row) });
   });
@@ -58,15 +60,20 @@ export function counterpartyRoutes(deps: { prisma: PrismaClient }): Router {
       good.push({ index: results.length - 1, record: checked.record });
     });
     const outcomes = await upsertCounterparties(deps.prisma, good.map((g) => g.record), changedBy(req, 'import'));
-    good.forEach((g, i) => (results[g.index].result = outcomes[i]));
+    good.forEach((g, i) => {
+      const outcome = outcomes[i];
+      if (outcome === 'out-of-scope') results[g.index] = { ...results[g.index], result: 'rejected', errors: [otherSystemsEntry()] };
+      else results[g.index].result = outcome;
+    });
+    const stored = outcomes.filter((o) => o !== 'out-of-scope').length;
     const rejected = results.filter((r) => r.result === 'rejected');
     const count = (k: string) => results.filter((r) => r.result === k).length;
     const errors = rejected.flatMap((r) => (r.errors ?? []).map((e) => ({ ...e, row: r.row, ...(r.line ? { line: r.line } : {}), path: [r.row, ...e.path] })));
-    const status = rejected.length === 0 ? 'complete' : good.length === 0 ? 'rejected' : 'partial';
+    const status = rejected.length === 0 ? 'complete' : stored === 0 ? 'rejected' : 'partial';
     res.status(status === 'rejected' ? 422 : 200).json({
       status,
       received: results.length,
-      stored: good.length,
+      stored,
       created: count('created'),
       updated: count('updated'),
       unchanged: count('unchanged'),
@@ -121,7 +128,12 @@ export const SearchQuery = z.strictObject({
 export const DeactivateBody = z.strictObject({ reason: lineText(500).optional() });
 
 function changedBy(req: Request, via: CounterpartyChangeActor['via']): CounterpartyChangeActor {
-  return { actor: actorOf(req), via, ...(req.ip ? { ip: req.ip } : {}) };
+  const principal = principalOf(req);
+  return { actor: actorOf(req), via, ...(req.ip ? { ip: req.ip } : {}), ...(principal?.kind === 'api-key' ? { onlySourceSystem: principal.sourceSystem } : {}) };
+}
+
+function otherSystemsEntry(): RowIssue {
+  return { path: ['identifier'], field: 'identifier', code: 'KSEFOPS_SCOPE_VIOLATION', message: 'this identifier is another source system\'s entry; this key writes its own only', messagePl: 'ten identyfikator należy do innego systemu źródłowego; ten klucz zapisuje wyłącznie własne dane' };
 }
 
 function importRows(req: Request): Array<{ values: unknown; line?: number }> {

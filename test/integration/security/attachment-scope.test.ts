@@ -159,4 +159,27 @@ describe('counterparty lists follow the key', () => {
     const person = await stack.api(`/api/v1/counterparties?q=${tag}`, { as: 'monitor' });
     expect(person.body.items.map((c: { nip: string }) => c.nip).sort()).toEqual([crmNip, erpNip].sort());
   });
+
+  it('a key cannot take over or rewrite another source system\'s entry by sending its identifier', async () => {
+    const erpNip = freshNip();
+    const created = await stack.api('/api/v1/counterparties', { body: { nip: erpNip, name: `Original ${tag}`, vatStatus: 'ACTIVE' }, as: 'sender-key' });
+    expect(created.status).toBe(201);
+
+    const takeover = await stack.api('/api/v1/counterparties', { body: { nip: erpNip, name: `Hijacked ${tag}`, vatStatus: 'REMOVED' }, as: asForeign() });
+    expect(takeover.status).toBe(403);
+    expect(takeover.body.code).toBe('KSEFOPS_SCOPE_VIOLATION');
+    // Nothing of the other system's entry is shown.
+    expect(JSON.stringify(takeover.body)).not.toContain('Original');
+
+    const newNip = freshNip();
+    const imported = await stack.api('/api/v1/counterparties/import', { body: [{ nip: erpNip, name: `Hijacked ${tag}` }, { nip: newNip, name: `Crm New ${tag}` }], as: asForeign() });
+    expect(imported.status).toBe(200);
+    expect(imported.body).toMatchObject({ status: 'partial', stored: 1, created: 1, rejected: 1 });
+    expect(imported.body.rows[0]).toMatchObject({ row: 1, result: 'rejected', errors: [expect.objectContaining({ code: 'KSEFOPS_SCOPE_VIOLATION', field: 'identifier' })] });
+
+    const entry = await stack.prisma.counterparty.findUniqueOrThrow({ where: { identifierKey: `NIP:${erpNip}` } });
+    expect(entry).toMatchObject({ sourceSystem: 'erp', name: `Original ${tag}`, vatStatus: 'ACTIVE' });
+    expect(await stack.prisma.auditEvent.count({ where: { targetType: 'counterparty', targetId: entry.id } })).toBe(1);
+    expect((await stack.prisma.counterparty.findUniqueOrThrow({ where: { identifierKey: `NIP:${newNip}` } })).sourceSystem).toBe(foreign.sourceSystem);
+  });
 });
