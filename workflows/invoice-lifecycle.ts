@@ -62,8 +62,6 @@ const LEAN_SEND_PATH = 'lean-send-path';
 const SENT_BY_DISPATCHER = 'sent-by-dispatcher';
 // An approval covers the data the approver saw: data a correction changed is approved again.
 const REAPPROVE_CORRECTED = 'reapprove-corrected-data';
-// An approval covers the data the approver saw: data a correction changed is approved again.
-const REAPPROVE_CORRECTED = 'reapprove-corrected-data';
 const KSEF_DUPLICATE_OWNER = 'ksef-duplicate-owner';
 const CORRECTION_POLL_MAX_MS = 10 * 60 * 1000;
 /** Triage code when an activity failed for good without a code of its own (e.g. a timeout). */
@@ -492,7 +490,6 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
   let unrecordedReceipt: AuditEntry | null = lean ? received : null;
   let approved = false;
   let approvedHash: string | null = null;
-  let approvedHash: string | null = null;
   let offline: OfflineState | null = null;
   // Read through a function: goOffline() sets it, which TypeScript's narrowing cannot see.
   const currentOffline = (): OfflineState | null => offline;
@@ -552,7 +549,6 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
           return state;
         }
         approved = true;
-        approvedHash = contentHash;
         approvedHash = contentHash;
       }
 
