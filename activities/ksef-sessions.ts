@@ -1,12 +1,15 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { KsefApiError, KsefAuthError, KsefClient, KsefError, KsefRateLimitError, type OnlineSessionHandle } from '../ksef-client';
 import { describeAuthFailure } from '../ksef-client/rejection-reasons';
+import type { KsefCertificateCredential } from '../ksef-client/certificate-credential';
 import type { Logger } from '../config/logger';
 
 export interface KsefConnectionSettings {
   baseUrl: string;
   /** KSeF token per seller NIP; `default` is used for any NIP not listed (simulator, one-company installs). */
   tokens: Record<string, string>;
+  /** KSEF_AUTH_METHOD=certificate: this certificate authenticates every seller context (XAdES); tokens are not used. */
+  certificate?: KsefCertificateCredential | null;
   timeoutMs?: number;
   /** In-process attempts per request (1 = none: the caller counts every request against KSeF's limits). */
   maxAttempts?: number;
@@ -32,14 +35,15 @@ export class KsefContexts {
   client(sellerNip: string): KsefClient {
     let client = this.clients.get(sellerNip);
     if (!client) {
-      const ksefToken = this.settings.tokens[sellerNip] ?? this.settings.tokens.default;
-      if (!ksefToken) {
+      const certificate = this.settings.certificate ?? undefined;
+      const ksefToken = certificate ? undefined : (this.settings.tokens[sellerNip] ?? this.settings.tokens.default);
+      if (!certificate && !ksefToken) {
         throw ApplicationFailure.nonRetryable(`No KSeF token configured for seller NIP ${sellerNip}`, 'KSEFOPS_KSEF_TOKEN_MISSING');
       }
       client = new KsefClient({
         baseUrl: this.settings.baseUrl,
         contextNip: sellerNip,
-        ksefToken,
+        ...(certificate ? { certificate } : { ksefToken }),
         timeoutMs: this.settings.timeoutMs,
         logger: this.logger.child({ sellerNip }),
         // Temporal owns retries across attempts; in-process retries stay short so an activity

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { SourceSystemSchema } from '../domain/invoice';
 import { vatDictionaryFromEnv } from '../domain/validation';
+import { loadSigningIdentity, type KsefCertificateCredential } from '../ksef-client/certificate-credential';
 import { PUBLISHED_LIMITS, type LimitTable } from '../workflows/rate-budget';
 import { stuckSweepSettings } from './stuck-slas';
 import { outboundTargetsFrom } from './outbound-targets';
@@ -66,6 +67,18 @@ const EnvSchema = z.object({
   KSEF_TOKENS_FILE: z.string().optional(),
   /** JSON: source system → its own VAT codes → FA(3) rates, e.g. {"erp":{"A":"23","ZW":"zw"}}. */
   KSEF_VAT_DICTIONARY: z.string().optional(),
+  /** `certificate` = XAdES with a KSeF certificate / qualified seal (the only method KSeF accepts from 1 January 2027). */
+  KSEF_AUTH_METHOD: z.enum(['token', 'certificate']).default('token'),
+  /** PEM certificate + PEM private key (RSA or EC P-256) files, or a PKCS#12 file — one of the two for KSEF_AUTH_METHOD=certificate. */
+  KSEF_CERTIFICATE_FILE: z.string().optional(),
+  KSEF_PRIVATE_KEY_FILE: z.string().optional(),
+  /** File holding the passphrase of an encrypted PEM private key. */
+  KSEF_PRIVATE_KEY_PASSWORD_FILE: z.string().optional(),
+  KSEF_PKCS12_FILE: z.string().optional(),
+  /** File holding the PKCS#12 password (never the password itself in the environment). */
+  KSEF_PKCS12_PASSWORD_FILE: z.string().optional(),
+  /** How KSeF identifies the certificate's subject: its NIP/PESEL attributes or its SHA-256 fingerprint. */
+  KSEF_CERTIFICATE_SUBJECT_IDENTIFIER: z.enum(['certificateSubject', 'certificateFingerprint']).default('certificateSubject'),
 
   /**
    * Comma-separated source systems whose unknown invoice fields are dropped (each named in a
@@ -187,6 +200,54 @@ function readTokensFile(file: string): string {
   }
 }
 
+function readSecretBytes(name: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}) (KSEFOPS_CONFIG_INVALID)`);
+  }
+}
+
+/**
+ * The KSeF certificate credential for KSEF_AUTH_METHOD=certificate, opened once here so a wrong
+ * password or a key that does not match the certificate stops the process at start, not at the
+ * first invoice. Messages name files and reasons, never key material.
+ */
+function ksefCertificateFrom(e: z.infer<typeof EnvSchema>): KsefCertificateCredential | null {
+  const pem = Boolean(e.KSEF_CERTIFICATE_FILE || e.KSEF_PRIVATE_KEY_FILE);
+  const p12 = Boolean(e.KSEF_PKCS12_FILE);
+  if (e.KSEF_AUTH_METHOD !== 'certificate') {
+    if (pem || p12) throw new ConfigError('KSEF_CERTIFICATE_FILE / KSEF_PRIVATE_KEY_FILE / KSEF_PKCS12_FILE are set but KSEF_AUTH_METHOD is not "certificate" (KSEFOPS_CONFIG_INVALID)');
+    return null;
+  }
+  if (pem === p12) throw new ConfigError('KSEF_AUTH_METHOD=certificate needs either KSEF_CERTIFICATE_FILE + KSEF_PRIVATE_KEY_FILE or KSEF_PKCS12_FILE (+ KSEF_PKCS12_PASSWORD_FILE) (KSEFOPS_CONFIG_INVALID)');
+  const password = (name: string, file: string | undefined) => (file ? readSecretFile(name, file).replace(/\r?\n$/, '') : undefined);
+  let credential: KsefCertificateCredential;
+  if (pem) {
+    if (!e.KSEF_CERTIFICATE_FILE || !e.KSEF_PRIVATE_KEY_FILE) throw new ConfigError('KSEF_CERTIFICATE_FILE and KSEF_PRIVATE_KEY_FILE go together (KSEFOPS_CONFIG_INVALID)');
+    credential = {
+      kind: 'certificate',
+      certificatePem: readSecretFile('KSEF_CERTIFICATE_FILE', e.KSEF_CERTIFICATE_FILE),
+      privateKeyPem: readSecretFile('KSEF_PRIVATE_KEY_FILE', e.KSEF_PRIVATE_KEY_FILE),
+      privateKeyPassphrase: password('KSEF_PRIVATE_KEY_PASSWORD_FILE', e.KSEF_PRIVATE_KEY_PASSWORD_FILE),
+      subjectIdentifierType: e.KSEF_CERTIFICATE_SUBJECT_IDENTIFIER,
+    };
+  } else {
+    credential = {
+      kind: 'certificate',
+      pkcs12: readSecretBytes('KSEF_PKCS12_FILE', e.KSEF_PKCS12_FILE!),
+      pkcs12Password: password('KSEF_PKCS12_PASSWORD_FILE', e.KSEF_PKCS12_PASSWORD_FILE) ?? '',
+      subjectIdentifierType: e.KSEF_CERTIFICATE_SUBJECT_IDENTIFIER,
+    };
+  }
+  try {
+    loadSigningIdentity(credential);
+  } catch (error) {
+    throw new ConfigError(`KSeF certificate credential: ${(error as Error).message} (KSEFOPS_CONFIG_INVALID)`);
+  }
+  return credential;
+}
+
 function readSecretFile(name: string, file: string): string {
   try {
     return readFileSync(file, 'utf8');
@@ -301,6 +362,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       simulatorPort: e.KSEF_SIM_PORT,
       token: e.KSEF_TOKEN,
       tokens: parseTokens(e.KSEF_TOKENS_FILE ? readTokensFile(e.KSEF_TOKENS_FILE) : e.KSEF_TOKENS_JSON, e.KSEF_TOKEN),
+      authMethod: e.KSEF_AUTH_METHOD,
+      /** Set when authMethod is 'certificate': used for every seller context instead of the tokens. */
+      certificate: ksefCertificateFrom(e),
     },
     validation: { vatDictionary: vatDictionaryFromEnv({ KSEF_VAT_DICTIONARY: e.KSEF_VAT_DICTIONARY }), counterpartyAuditEveryMs: e.COUNTERPARTY_AUDIT_INTERVAL_MS, lenientSourceSystems: e.UNKNOWN_FIELDS_LENIENT_SOURCE_SYSTEMS },
     lifecycle: {

@@ -20,13 +20,13 @@ async function main() {
   const logger = createLogger('worker', config.logLevel, { mixin: activityLogContext });
   installWorkerRuntime(logger, config.ops.workerMetricsBind);
   const prisma = createPrismaClient(config.database.url);
-  const ksef = new KsefContexts({ baseUrl: config.ksef.baseUrl, tokens: config.ksef.tokens }, logger.child({ component: 'ksef' }));
+  const ksef = new KsefContexts({ baseUrl: config.ksef.baseUrl, tokens: config.ksef.tokens, certificate: config.ksef.certificate }, logger.child({ component: 'ksef' }));
   const connection = await connectTemporalWorker(config.temporal);
   // The dispatcher's activities signal invoice workflows and start dispatchers: they need a client.
   const clientConnection = await connectTemporalClient(config.temporal);
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   // Separate clients without in-process retries: the dispatcher counts every request it makes.
-  const dispatchKsef = new KsefContexts({ baseUrl: config.ksef.baseUrl, tokens: config.ksef.tokens, maxAttempts: 1 }, logger.child({ component: 'ksef-dispatch' }));
+  const dispatchKsef = new KsefContexts({ baseUrl: config.ksef.baseUrl, tokens: config.ksef.tokens, certificate: config.ksef.certificate, maxAttempts: 1 }, logger.child({ component: 'ksef-dispatch' }));
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,

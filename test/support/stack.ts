@@ -15,6 +15,7 @@ import { ensureOperationsSweep } from '../../worker/operations-sweep';
 import type { OperationsSweepInput } from '../../workflows/operations-sweep';
 import { createTestAuth, type CallAs, type TestAuth } from './auth';
 import { KsefContexts } from '../../activities/ksef-sessions';
+import type { KsefCertificateCredential } from '../../ksef-client/certificate-credential';
 import { createApp } from '../../api/app';
 import type { AttachmentSettings } from '../../api/documents-mount';
 import type { AuthSettings } from '../../api/auth/routes';
@@ -45,6 +46,11 @@ export const TEST_DISPATCHER_SETTINGS: DispatcherSettings = {
 export const TEST_OUTBOUND_TARGETS: OutboundTargetPolicy = outboundTargetsFrom({ NODE_ENV: 'test', WEBHOOK_ALLOW_INSECURE_TARGETS: '127.0.0.1' });
 
 export interface StackOptions {
+  /**
+   * KSEF_AUTH_METHOD=certificate: called once the simulator listens (its CA issues the certificate);
+   * the worker then authenticates with it (XAdES) instead of KSeF tokens.
+   */
+  ksefCertificate?: (simulator: { url: string; rootUrl: string }) => Promise<KsefCertificateCredential>;
   /** Where status and chat webhooks may go (API registration, worker delivery, alert channel); default TEST_OUTBOUND_TARGETS. */
   outboundTargets?: OutboundTargetPolicy;
   simulator?: KsefSimulatorOptions;
@@ -125,8 +131,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const nativeConnection = await NativeConnection.connect({ address: env.address });
   const connection = await Connection.connect({ address: env.address });
   const temporal = new Client({ connection });
-  const ksef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000 }, silentLogger);
-  const dispatchKsef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, timeoutMs: 5000, maxAttempts: 1 }, silentLogger);
+  const certificate = options.ksefCertificate ? await options.ksefCertificate(sim) : null;
+  const ksef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, certificate, timeoutMs: 5000 }, silentLogger);
+  const dispatchKsef = new KsefContexts({ baseUrl: sim.url, tokens: { default: 'test-token' }, certificate, timeoutMs: 5000, maxAttempts: 1 }, silentLogger);
   const dispatcher: DispatcherSettings = { ...TEST_DISPATCHER_SETTINGS, ...options.dispatcher };
   const outboundTargets = options.outboundTargets ?? TEST_OUTBOUND_TARGETS;
   const alerting =

@@ -5,9 +5,13 @@
  */
 import 'reflect-metadata';
 import { createHash, webcrypto } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import forge from 'node-forge';
 import * as x509 from '@peculiar/x509';
 import { buildAuthTokenRequest, loadSigningIdentity, signAuthTokenRequest, KsefError, type SigningIdentity } from '../../ksef-client';
+import { ConfigError, loadConfig } from '../../config';
 import { readSignedAuthRequest } from '../../ksef-simulator/certificates/xades-verify';
 import { KsefError as SimulatorError } from '../../ksef-simulator/errors';
 import { companySubject, makeKeys, type KeyKind, type TestKeys } from '../support/certificates';
@@ -135,5 +139,54 @@ describe('certificate credential', () => {
 
   it('needs exactly one of PEM pair or PKCS#12', () => {
     expect(() => loadSigningIdentity({ kind: 'certificate' })).toThrow(/either certificatePem/);
+  });
+});
+
+describe('configuration (KSEF_AUTH_METHOD=certificate)', () => {
+  // loadConfig reads the files; a temp dir stands in for the secret mount
+  const dir = mkdtempSync(path.join(tmpdir(), 'ksef-cert-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function write(name: string, content: string | Buffer): string {
+    const file = path.join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  }
+
+  it('opens PEM certificate + key files once at start and hands the credential to the KSeF connection', async () => {
+    const keys = await makeKeys('ec');
+    const env = { KSEF_AUTH_METHOD: 'certificate', KSEF_CERTIFICATE_FILE: write('cert.pem', await selfSigned(keys)), KSEF_PRIVATE_KEY_FILE: write('key.pem', keys.privateKeyPem) };
+    const config = loadConfig(env);
+    expect(config.ksef.authMethod).toBe('certificate');
+    expect(config.ksef.certificate).toMatchObject({ kind: 'certificate', subjectIdentifierType: 'certificateSubject' });
+    expect(loadSigningIdentity(config.ksef.certificate!).keyType).toBe('ec');
+    expect(loadConfig({}).ksef.certificate).toBeNull();
+  });
+
+  it('opens a PKCS#12 with its password file; a wrong password stops the start with a coded error naming no secret', async () => {
+    const keys = await makeKeys('rsa');
+    const pem = await selfSigned(keys);
+    const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keys.privateKeyPem), [forge.pki.certificateFromPem(pem)], 'sekret-p12', { algorithm: '3des' });
+    const p12File = write('seal.p12', Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'));
+    const ok = loadConfig({ KSEF_AUTH_METHOD: 'certificate', KSEF_PKCS12_FILE: p12File, KSEF_PKCS12_PASSWORD_FILE: write('p12.pass', 'sekret-p12\n'), KSEF_CERTIFICATE_SUBJECT_IDENTIFIER: 'certificateFingerprint' });
+    expect(ok.ksef.certificate).toMatchObject({ subjectIdentifierType: 'certificateFingerprint' });
+    let error: unknown;
+    try {
+      loadConfig({ KSEF_AUTH_METHOD: 'certificate', KSEF_PKCS12_FILE: p12File, KSEF_PKCS12_PASSWORD_FILE: write('wrong.pass', 'nie-to-haslo') });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String((error as Error).message)).toMatch(/KSEFOPS_CONFIG_INVALID/);
+    expect(String((error as Error).message)).toMatch(/PKCS#12/);
+    expect(String((error as Error).message)).not.toContain('nie-to-haslo');
+  });
+
+  it('refuses half or contradictory settings', () => {
+    expect(() => loadConfig({ KSEF_AUTH_METHOD: 'certificate' })).toThrow(/KSEF_CERTIFICATE_FILE \+ KSEF_PRIVATE_KEY_FILE or KSEF_PKCS12_FILE/);
+    expect(() => loadConfig({ KSEF_AUTH_METHOD: 'certificate', KSEF_CERTIFICATE_FILE: write('only.pem', 'x') })).toThrow(/go together/);
+    expect(() => loadConfig({ KSEF_PKCS12_FILE: write('stray.p12', 'x') })).toThrow(/KSEF_AUTH_METHOD is not "certificate"/);
+    expect(() => loadConfig({ KSEF_AUTH_METHOD: 'certificate', KSEF_CERTIFICATE_FILE: path.join(dir, 'missing.pem'), KSEF_PRIVATE_KEY_FILE: path.join(dir, 'missing.key') })).toThrow(/cannot read .*ENOENT/);
+    expect(() => loadConfig({ KSEF_AUTH_METHOD: 'tokens' })).toThrow(/KSEF_AUTH_METHOD/);
   });
 });
