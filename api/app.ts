@@ -26,6 +26,7 @@ import { routeLiterals } from './route-inventory';
 import { ACTION_NAMES } from './registry/actions';
 import type { Alerting } from '../activities/alerting';
 import type { AuthSettings } from './auth/routes';
+import type { OutboundTargetPolicy } from '../activities/webhooks/target-policy';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -37,12 +38,16 @@ export interface ApiDeps {
   ksefBaseUrl: string;
   lifecycle: LifecycleSettings;
   vatDictionary?: VatDictionary;
+  /** Source systems whose unknown invoice fields are dropped with a warning (UNKNOWN_FIELDS_LENIENT_SOURCE_SYSTEMS); default none. */
+  lenientSourceSystems?: readonly string[];
   /** KSeF token per seller NIP (as the worker's), for UPO downloads. */
   ksefTokens?: Record<string, string>;
   /** Alerts raised by the API itself (bus factor after a role change); defaults to log-only. */
   alerting?: Alerting;
   auth?: Partial<AuthSettings>;
   alertFallbackChain?: string[];
+  /** Where status and chat webhooks may point (config WEBHOOK_ALLOW_INSECURE_TARGETS); default https to public hosts. */
+  outboundTargets?: OutboundTargetPolicy;
   /** Attachment storage and upload limits; default: from the environment (config/index.ts). */
   attachments?: Partial<AttachmentSettings>;
   /** Bearer token for /metrics (METRICS_TOKEN); without one only loopback callers may scrape. */
@@ -81,7 +86,7 @@ export function createApp(deps: ApiDeps) {
   mountRegistry(app, deps);
   app.use('/api/v1/counterparties', counterpartyRoutes({ prisma: deps.prisma }));
   app.use('/api/v1/reports/counterparties', counterpartyReportRoutes({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue }));
-  app.use('/api/v1/invoices', invoiceRoutes({ prisma: deps.prisma, validation: { vatDictionary: deps.vatDictionary, counterparties: new PrismaCounterpartyLookup(deps.prisma) }, service, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
+  app.use('/api/v1/invoices', invoiceRoutes({ prisma: deps.prisma, validation: { vatDictionary: deps.vatDictionary, counterparties: new PrismaCounterpartyLookup(deps.prisma), lenientSourceSystems: deps.lenientSourceSystems }, service, temporalUiUrl: deps.temporalUiUrl, namespace: deps.namespace }));
   app.use((req, res) => sendProblem(res, 404, 'ROUTE_NOT_FOUND', 'Not found', `${req.method} ${req.path} is not an endpoint of this API.`));
   app.use(problemHandler(deps.logger));
   return app;

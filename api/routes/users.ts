@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { lineText } from '../../domain/text';
 import type { PrismaClient } from '../../prisma/client';
-import { ROLES, createUser, findUserByEmail, revokeSessionsOf, userView } from '../../prisma/access-repository';
+import { ROLES, createUser, findUserByEmail, revokeSessionsOf, userView, type RoleName } from '../../prisma/access-repository';
 import { auditRequest } from '../auth/audit';
+import { principalOf } from '../auth/context';
 import { hashPassword, passwordProblems } from '../auth/passwords';
 import { ProblemError } from '../problem';
 import { parseOrProblem } from '../validation';
@@ -39,6 +40,7 @@ export function userRoutes(deps: { prisma: PrismaClient; onAccessChange: () => P
     const body = parseOrProblem(UpdateUser, req.body, 'user change');
     const before = await prisma.user.findUnique({ where: { id: req.params.id }, select: userView });
     if (!before) throw new ProblemError(404, 'KSEFOPS_USER_NOT_FOUND', 'Not found', `No user with id ${req.params.id}.`);
+    await refuseOwnRoleChange(prisma, req, before, body.roles);
     const roles = body.roles ? [...new Set(body.roles)] : before.roles;
     const active = body.active ?? before.active;
     if (before.active && before.roles.includes('admin') && (!active || !roles.includes('admin'))) {
@@ -59,4 +61,20 @@ export function userRoutes(deps: { prisma: PrismaClient; onAccessChange: () => P
   });
 
   return router;
+}
+
+/**
+ * Nobody changes their own roles — an administrator granting themselves approver would approve
+ * what they can also set up (people, source-system keys). Another administrator does it, on the
+ * record. Name, password and the same roles again stay allowed.
+ */
+async function refuseOwnRoleChange(prisma: PrismaClient, req: Request, before: { id: string; roles: RoleName[] }, requested: RoleName[] | undefined): Promise<void> {
+  const principal = principalOf(req);
+  if (!requested || principal?.kind !== 'user' || principal.userId !== before.id) return;
+  const after = [...new Set(requested)];
+  if (after.length === before.roles.length && after.every((r) => before.roles.includes(r))) return;
+  await auditRequest(prisma, req, 'user.update', 'user', before.id, 'refused-own-roles', { before: { roles: before.roles }, requested: { roles: after } });
+  throw new ProblemError(403, 'KSEFOPS_SELF_ROLE_CHANGE', 'Forbidden', 'You cannot change your own roles; another administrator has to (separation of duties).', {
+    errors: [{ path: ['roles'], field: 'roles', code: 'KSEFOPS_SELF_ROLE_CHANGE', message: 'own roles are changed by another administrator' }],
+  });
 }
