@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from '../config/logger';
 import { contentHash } from '../domain/identity';
 import type { Invoice } from '../domain/invoice';
@@ -10,6 +11,7 @@ import type { PrismaClient } from '../prisma/client';
 import { appendAudit, auditAlongside, findKsefNumberOwner, projectStatusWith, recordCorrectedData, type AuditEntry, type KsefNumberOwner } from '../prisma/invoice-registry';
 import { isFinalInvoiceStatus } from '../ksef-client';
 import { KsefContexts, toActivityFailure } from './ksef-sessions';
+import { CORRECTION_INVALID } from '../workflows/contracts';
 import { describeInvoiceStatus } from '../ksef-client/rejection-reasons';
 import { createDispatchActivities, stageValidatedDocument, type DispatchDeps } from './dispatch';
 import { createAlerting, type AlertRequest, type Alerting } from './alerts';
@@ -147,7 +149,16 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async storeCorrectedData({ registryId, invoice, contentHash: hash }: { registryId: string; invoice: Invoice; contentHash: string }) {
-      await recordCorrectedData(prisma, registryId, invoice, hash);
+      const stored = await recordCorrectedData(prisma, registryId, invoice, hash);
+      if (stored === 'stored') return;
+      const other = stored.duplicateOf;
+      throw ApplicationFailure.create({
+        type: CORRECTION_INVALID,
+        nonRetryable: true,
+        message:
+          `The correction would make this invoice a duplicate in KSeF: ${other ? `invoice ${other.id} from ${other.sourceSystem} (status ${other.status})` : 'another invoice'} ` +
+          `already has seller ${invoice.seller.nip}, type ${invoice.type} and number ${JSON.stringify(invoice.invoiceNumber)}`,
+      });
     },
 
     async recordAudit(entry: AuditEntry): Promise<void> {

@@ -97,8 +97,23 @@ export async function findKsefNumberOwner(prisma: PrismaClient, q: { registryId:
   return sameKey ? { own: false, holder: sameKey, why: 'same-key-another-row' } : { own: true };
 }
 
-/** Replace the invoice data after an accepted correction (the workflow re-validated it). */
-export async function recordCorrectedData(prisma: PrismaClient, id: string, invoice: Invoice, contentHash: string): Promise<void> {
+/**
+ * Replace the invoice data after an accepted correction (the workflow re-validated it). A changed
+ * invoice type can meet another invoice's KSeF duplicate key (the only unique key these columns
+ * touch): answered 'duplicate-key' with the row holding it, nothing changed — a retry cannot help.
+ */
+export async function recordCorrectedData(prisma: PrismaClient, id: string, invoice: Invoice, contentHash: string): Promise<'stored' | { duplicateOf: { id: string; sourceSystem: string; status: string } | null }> {
+  try {
+    await updateCorrectedData(prisma, id, invoice, contentHash);
+    return 'stored';
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
+    const other = await findKsefDuplicate(prisma, invoice);
+    return { duplicateOf: other && other.id !== id ? { id: other.id, sourceSystem: other.sourceSystem, status: other.status } : null };
+  }
+}
+
+async function updateCorrectedData(prisma: PrismaClient, id: string, invoice: Invoice, contentHash: string): Promise<void> {
   await prisma.invoice.update({
     where: { id },
     data: {

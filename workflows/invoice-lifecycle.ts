@@ -230,10 +230,16 @@ export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Pro
         await audit('invoice.correct', 'refused', by, { issues: check.issues });
         throw ApplicationFailure.create({ type: CORRECTION_INVALID, message: 'The corrected invoice is not valid', details: [check.issues], nonRetryable: true });
       }
+      // The registry row takes the data first: a correction it refuses (a changed type meeting another
+      // invoice's KSeF duplicate key) leaves the workflow's data as it was. Same commands, same order.
+      try {
+        await local.storeCorrectedData({ registryId: input.registryId, invoice: check.invoice, contentHash: check.contentHash });
+      } catch (err) {
+        throw ApplicationFailure.create({ type: CORRECTION_INVALID, message: failureInfo(err, CORRECTION_INVALID).reason, nonRetryable: true });
+      }
       const before = invoice;
       invoice = check.invoice;
       contentHash = check.contentHash;
-      await local.storeCorrectedData({ registryId: input.registryId, invoice, contentHash });
       await audit('invoice.correct', 'accepted', by, { before, after: invoice, note });
       record(by, 'correct', note);
       humanOutcome = 'corrected';

@@ -5,12 +5,14 @@
  * registry row's KSeF number goes to triage instead of being adopted (which retried forever).
  */
 import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { InvoiceInput } from '../../domain/invoice';
 import { contentHash, registryIdFor, invoiceWorkflowId } from '../../domain/identity';
 import { InvoiceSchema } from '../../domain/invoice';
 import { recordSubmission } from '../../prisma/invoice-registry';
-import { getStateQuery, type InvoiceWorkflowInput, type InvoiceWorkflowState } from '../../workflows/contracts';
+import { CORRECTION_INVALID, correctDataUpdate, getStateQuery, type InvoiceWorkflowInput, type InvoiceWorkflowState } from '../../workflows/contracts';
+import { fixtureInput } from '../fixtures/invoices/load';
 import { sampleInvoice, SELLER_NIP } from '../support/invoices';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
@@ -132,6 +134,32 @@ describe('one invoice number, several source systems (KSeF duplicate key at the 
     expect(answers.filter((a) => a.s === loser).map((a) => [a.res.status, a.res.body.code, a.res.body.existingId])).toEqual(Array(20).fill([409, 'INVOICE_DUPLICATE', created[0].res.body.id]));
     expect(((await stack.temporal.workflow.getHandle(created[0].res.body.workflowId).result()) as InvoiceWorkflowState).status).toBe('ACCEPTED');
     expect(await ledgerFor(stack, number)).toHaveLength(1);
+  });
+
+  it('a correction that changes the type onto another invoice\'s KSeF key is refused (CORRECTION_INVALID naming it), the data stays as it was', async () => {
+    const number = secNumber();
+    const zal = { ...fixtureInput('zal-advance'), sourceSystem: 'erp', invoiceNumber: number };
+    const erp = await stack.api('/api/v1/invoices', { body: zal });
+    expect(erp.status).toBe(202);
+    expect(((await stack.temporal.workflow.getHandle(erp.body.workflowId).result()) as InvoiceWorkflowState).status).toBe('ACCEPTED');
+    // The same number as a VAT invoice is another KSeF key: crm may use it; KSeF rejects it for another reason.
+    await fetch(`${stack.simulatorRootUrl}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rejectInvoices: { count: 1, code: 450 } }) });
+    const crm = await stack.api('/api/v1/invoices', { body: sampleInvoice({ sourceSystem: 'crm', invoiceNumber: number }) });
+    expect(crm.status).toBe(202);
+    const handle = stack.temporal.workflow.getHandle(crm.body.workflowId);
+    await eventually(async () => ((await handle.query(getStateQuery)).status === 'REJECTED' ? true : undefined));
+    await fetch(`${stack.simulatorRootUrl}/_sim/faults`, { method: 'DELETE' });
+
+    const refusal = await handle.executeUpdate(correctDataUpdate, { args: [{ by: 'anna.k', invoice: { ...zal, sourceSystem: 'crm' } as never }] }).catch((e) => e);
+    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(refusal.cause.type).toBe(CORRECTION_INVALID);
+    expect(refusal.cause.message).toContain(`invoice ${erp.body.id} from erp`);
+    const state = await handle.query(getStateQuery);
+    expect(state.status).toBe('REJECTED');
+    const row = await stack.prisma.invoice.findUniqueOrThrow({ where: { id: crm.body.id } });
+    expect([row.invoiceType, row.status]).toEqual(['VAT', 'REJECTED']);
+    // No activity keeps retrying behind the refusal.
+    expect((await handle.describe()).raw.pendingActivities ?? []).toEqual([]);
   });
 
   it('a 440 naming another registry row\'s KSeF number goes to triage with an owner and an alert ("duplicate of invoice … from erp"), never adopted and retried', async () => {
