@@ -42,3 +42,18 @@ export async function openDesktopPage(browser: Browser): Promise<Page> {
 export async function keepLastState(page: Page | undefined): Promise<void> {
   await page?.screenshot({ path: path.join(ARTIFACTS, 'last-state.png'), fullPage: true }).catch(() => undefined);
 }
+
+/**
+ * Waits until `selector` matches exactly `count` elements. page.waitForFunction evaluates its
+ * predicate with eval() inside the page, which the UI's Content-Security-Policy (no 'unsafe-eval')
+ * refuses — and the browser tests run the UI under its real policy.
+ */
+export async function waitForCount(page: Page, selector: string, count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = await page.locator(selector).count();
+  while (seen !== count) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} × ${selector}, saw ${seen}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    seen = await page.locator(selector).count();
+  }
+}

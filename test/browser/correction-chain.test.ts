@@ -92,7 +92,7 @@ describe('correction chain in Chromium', () => {
     // A link in the chain opens that invoice, whose page shows the same chain with itself marked.
     await root.locator(`> a[href="/ui/invoices/${original.id}"]`).click();
     await expect(page.getByTestId('invoice-number').textContent()).resolves.toBe(original.invoice.invoiceNumber);
-    await page.waitForFunction(`document.querySelector('[data-testid="chain-node"][data-id="${original.id}"]')?.getAttribute('data-current') === 'true'`);
+    await page.locator(`[data-testid="chain-node"][data-id="${original.id}"][data-current="true"]`).waitFor();
     await expect(nodes().then((n) => n.map((x) => [x.type, x.current]))).resolves.toEqual([
       ['VAT', 'true'],
       ['KOR', 'false'],

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { TEST_PASSWORD } from '../support/auth';
 import { freshDatabase } from '../support/fresh-database';
 import { startStack, type TestStack } from '../support/stack';
-import { ARTIFACTS, keepLastState, launchChromium, openDesktopPage } from './chromium';
+import { ARTIFACTS, keepLastState, launchChromium, openDesktopPage, waitForCount } from './chromium';
 
 /**
  * The counterparty audit in the registry UI: master data with known defects goes in through the API,
@@ -137,7 +137,7 @@ describe('counterparty audit in Chromium', () => {
     expect(errors).toContain('Wiersz 2');
     await page.getByTestId('cp-search').fill(`Nowy ${t}`);
     await page.getByTestId('cp-search-submit').click();
-    await page.waitForFunction(`document.querySelectorAll('[data-testid=cp-row]').length === 1`);
+    await waitForCount(page, '[data-testid=cp-row]', 1);
     await expect(page.getByTestId('cp-row').textContent()).resolves.toContain(good);
     await page.screenshot({ path: path.join(ARTIFACTS, 'counterparty-import.png'), fullPage: true });
   });

@@ -5,7 +5,7 @@ import { TEST_PASSWORD } from '../support/auth';
 import { sampleInvoice } from '../support/invoices';
 import { eventually, startStack, type TestStack } from '../support/stack';
 import { freshDatabase } from '../support/fresh-database';
-import { ARTIFACTS, keepLastState, launchChromium, openDesktopPage } from './chromium';
+import { ARTIFACTS, keepLastState, launchChromium, openDesktopPage, waitForCount } from './chromium';
 
 let stack: TestStack;
 let browser: Browser;
@@ -82,10 +82,10 @@ describe('finance journey in Chromium', () => {
 
     // Registry: filter the rejected ones.
     await page.goto(`${stack.apiUrl}/ui?sourceSystem=${source}`);
-    await page.waitForFunction("document.querySelectorAll('[data-testid=registry-row]').length === 2");
+    await waitForCount(page, '[data-testid=registry-row]', 2);
     await page.getByTestId('group-rejected').click();
     await page.waitForURL(/status=rejected/);
-    await page.waitForFunction("document.querySelectorAll('[data-testid=registry-row]').length === 1");
+    await waitForCount(page, '[data-testid=registry-row]', 1);
     const rows = page.getByTestId('registry-row');
     const row = rows.first();
     await expect(row.textContent()).resolves.toContain(invoice.invoiceNumber);
