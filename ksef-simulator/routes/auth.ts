@@ -44,12 +44,12 @@ function verifyKsefToken(ctx: SimulatorContext, plaintext: string, timestampMs: 
   // From 2027 KSeF accepts certificates only; the simulator can be switched to that world.
   if (ctx.state.tokenAuth === 'disabled') return { outcome: badToken('Token nieaktywny (uwierzytelnianie tokenem KSeF jest wyłączone — użyj certyfikatu KSeF).'), token };
   if (stamp !== String(timestampMs)) return { outcome: badToken('Nieprawidłowy czas tokena.'), token };
-  if (ctx.state.tokenPolicy === 'strict') {
-    if (!ctx.state.registeredTokens.has(token)) return { outcome: badToken('Nieprawidłowy token.'), token };
-    const allowedNip = ctx.state.registeredTokens.get(token);
-    if (allowedNip && allowedNip !== nip) {
-      return { outcome: { code: 415, description: 'Uwierzytelnianie zakończone niepowodzeniem z powodu braku przypisanych uprawnień' }, token };
-    }
+  if (ctx.state.tokenPolicy === 'strict' && !ctx.state.registeredTokens.has(token)) return { outcome: badToken('Nieprawidłowy token.'), token };
+  // A KSeF token is generated in one context and authenticates only there — also under the 'any'
+  // policy once it is registered with its NIP; `permissive` keeps the old any-NIP world.
+  const allowedNip = ctx.state.registeredTokens.get(token);
+  if (allowedNip && allowedNip !== nip && (ctx.state.tokenPolicy === 'strict' || !ctx.options.permissive)) {
+    return { outcome: { code: 415, description: 'Uwierzytelnianie zakończone niepowodzeniem z powodu braku przypisanych uprawnień' }, token };
   }
   return { outcome: { code: 200, description: 'Uwierzytelnianie zakończone sukcesem' }, token };
 }

@@ -76,6 +76,18 @@ describe('KSeF simulator: permissions (strict by default)', () => {
     expect(String(error)).toContain('suma kontrolna');
   });
 
+  it('a KSeF token registered for NIP A authenticates only for A (auth status 415 for B), also under the default token policy', async () => {
+    await sim.client.admin('/tokens', { method: 'POST', json: { tokens: [{ token: 'token-of-a', nip: sellerA }] } });
+    await expect(sim.newClient().authenticate(sellerA, 'token-of-a')).resolves.toBeDefined();
+    await expect(sim.newClient().authenticate(contextB, 'token-of-a')).rejects.toThrow(/authentication ended with 415/);
+    const old = await startSimulator({ rateLimits: 'off', permissive: true, ksefTokens: [{ token: 'token-of-a', nip: sellerA }] });
+    try {
+      await expect(old.newClient().authenticate(contextB, 'token-of-a')).resolves.toBeDefined();
+    } finally {
+      await old.running.close();
+    }
+  });
+
   it('/_sim/permissions refuses a malformed grant (400, field named)', async () => {
     const res = await grants('POST', [{ grantorNip: '12', granteeNip: contextB, permission: 'InvoiceWrite' }]);
     expect(res.status).toBe(400);
