@@ -77,6 +77,8 @@ export interface Session {
   contextNip: string;
   authReferenceNumber: string;
   ksefTokenReference: string;
+  /** XAdES authentication: Base64 SHA-256 of the signed AuthTokenRequest; the UPO names it instead of a token. */
+  authenticationDocumentHash?: string;
   formCode: FormCode;
   symmetricKey: Buffer | null;
   initializationVector: Buffer;

@@ -67,7 +67,10 @@ export function buildUpo(session: Session, invoices: InvoiceRecord[], page?: Pag
     `\t<NumerReferencyjnySesji>${session.referenceNumber}</NumerReferencyjnySesji>`,
     '\t<Uwierzytelnienie>',
     `\t\t<IdKontekstu>\n\t\t\t<Nip>${session.contextNip}</Nip>\n\t\t</IdKontekstu>`,
-    `\t\t<NumerReferencyjnyTokenaKSeF>${session.ksefTokenReference}</NumerReferencyjnyTokenaKSeF>`,
+    // upo-v4-3: a token authentication is named by the token's reference, a XAdES one by the signed document's hash
+    session.authenticationDocumentHash
+      ? `\t\t<SkrotDokumentuUwierzytelniajacego>${session.authenticationDocumentHash}</SkrotDokumentuUwierzytelniajacego>`
+      : `\t\t<NumerReferencyjnyTokenaKSeF>${session.ksefTokenReference}</NumerReferencyjnyTokenaKSeF>`,
     '\t</Uwierzytelnienie>',
   ];
   if (page) {

@@ -4,11 +4,15 @@
  * signatures (ksef-client's signer) and real certificates (the simulator's CA, a foreign CA).
  */
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as x509 from '@peculiar/x509';
+import { validateXML } from 'xmllint-wasm';
 import { buildAuthTokenRequest, loadSigningIdentity, signAuthTokenRequest } from '../../ksef-client';
 import { expectConforms } from './simulator-support/openapi';
 import { http, startSimulator, type StartedSimulator } from './simulator-support/client';
-import { randomNip } from './simulator-support/fixtures';
+import { basicInvoice, randomNip } from './simulator-support/fixtures';
 import { companySubject, issueByForeignCa, issueBySimulator, makeCsr, makeForeignCa, makeKeys, type TestCertificate } from '../support/certificates';
 
 let sim: StartedSimulator;
@@ -156,6 +160,29 @@ describe('POST /auth/xades-signature', () => {
     await expect(sim.newClient().authenticate(nip)).rejects.toThrow(/authentication ended with 450/);
     const cert = await issueBySimulator(sim.running.rootUrl, { nip });
     expect((await xadesAuth(cert, nip)).status.status.code).toBe(200);
+  });
+});
+
+describe('sessions opened after a XAdES authentication', () => {
+  it('get a UPO that names the signed AuthTokenRequest by its hash (SkrotDokumentuUwierzytelniajacego) and validates against upo-v4-3.xsd', async () => {
+    const nip = randomNip();
+    const cert = await issueBySimulator(sim.running.rootUrl, { nip });
+    const xml = await signedRequest(cert, nip);
+    const init = await postXades(xml);
+    const authenticationToken = init.body.authenticationToken.token as string;
+    const client = sim.newClient();
+    expect(await client.pollAuth(init.body.referenceNumber, authenticationToken)).toBe(200);
+    client.accessToken = (await http(api('/auth/token/redeem'), { method: 'POST', token: authenticationToken })).body.accessToken.token;
+    const session = await client.openOnlineSession();
+    const ref = await client.sendInvoice(session, basicInvoice(nip, `XADES/${Date.now()}`));
+    expect((await client.waitForInvoice(session.referenceNumber, ref)).status.code).toBe(200);
+    const upo = await http(api(`/sessions/${session.referenceNumber}/invoices/${ref}/upo`), { token: client.accessToken });
+    expect(upo.status).toBe(200);
+    expect(upo.text).toContain(`<SkrotDokumentuUwierzytelniajacego>${createHash('sha256').update(xml).digest('base64')}</SkrotDokumentuUwierzytelniajacego>`);
+    expect(upo.text).not.toContain('NumerReferencyjnyTokenaKSeF');
+    const schema = readFileSync(path.resolve(__dirname, '..', '..', 'ksef-schemas', 'upo-v4-3.xsd'), 'utf8');
+    const result = await validateXML({ xml: [{ fileName: 'upo.xml', contents: upo.text }], schema: [{ fileName: 'upo-v4-3.xsd', contents: schema }] });
+    expect(result.errors.map((e) => e.message)).toEqual([]);
   });
 });
 
