@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
+import { SignatureService } from 'ksef-client-ts';
 import { validateXML } from 'xmllint-wasm';
 import { buildAuthTokenRequest, loadSigningIdentity, signAuthTokenRequest } from '../../ksef-client';
 import { expectConforms } from './simulator-support/openapi';
@@ -69,6 +70,16 @@ describe('POST /auth/xades-signature', () => {
     const result = await xadesAuth(cert, nip);
     expect(result.status).toMatchObject({ status: { code: 200 }, authenticationMethod: 'InternalCertificate', authenticationMethodInfo: { category: 'XadesSignature' } });
     expect(result.accessToken).toBeTruthy();
+  });
+
+  it.each(['ec', 'rsa'] as const)('accepts a signature made by a third-party KSeF signer (ksef-client-ts, %s key), not only by our own', async (kind) => {
+    const nip = randomNip();
+    const cert = await issueBySimulator(sim.running.rootUrl, { nip, kind });
+    const challenge = (await http(api('/auth/challenge'), { method: 'POST' })).body.challenge;
+    const xml = SignatureService.sign(buildAuthTokenRequest({ challenge, contextNip: nip, subjectIdentifierType: 'certificateSubject' }), cert.certificatePem, cert.privateKeyPem);
+    const init = await postXades(xml);
+    expect(init.status).toBe(202);
+    expect(await sim.newClient().pollAuth(init.body.referenceNumber, init.body.authenticationToken.token)).toBe(200);
   });
 
   it('refuses a certificate from a CA it does not trust (460), accepts it once the CA is trusted (QualifiedSeal)', async () => {
