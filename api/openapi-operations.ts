@@ -93,7 +93,7 @@ export function operationPaths(): Record<string, Json> {
       get: { operationId: 'metrics', tags: ['health'], security: [], summary: 'Prometheus metrics (text exposition format)', responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } },
     },
     '/api/v1/auth/login': {
-      post: { ...op('login', 'access', 'Sign in with e-mail and password; sets the session cookie', { requestBody: jsonBody('LoginRequest'), responses: { 200: anyJson('Signed in: token, expiresAt, user with roles (session cookie set)'), 400: problem('Invalid body'), 401: problem('KSEFOPS_LOGIN_FAILED'), 429: problem('KSEFOPS_LOGIN_LOCKED: too many failed sign-ins') } }), security: [] },
+      post: { ...op('login', 'access', 'Sign in with e-mail and password; sets the session cookie', { requestBody: jsonBody('LoginRequest'), responses: { 200: anyJson('Signed in: token, expiresAt, user with roles (session cookie set)'), 400: problem('Invalid body'), 401: problem('KSEFOPS_LOGIN_FAILED'), 429: problem('KSEFOPS_LOGIN_LOCKED: too many failed sign-ins for the account or from the address; Retry-After says when to try again') } }), security: [] },
     },
     '/api/v1/auth/logout': { post: op('logout', 'access', 'End the session', { responses: { 204: { description: 'Signed out' } } }) },
     '/api/v1/auth/me': { get: op('me', 'access', 'The signed-in person or API key and its roles', { responses: { 200: anyJson('The principal') } }) },
@@ -102,7 +102,7 @@ export function operationPaths(): Record<string, Json> {
       post: op('createUser', 'access', 'Add a person with roles. Role: admin.', { requestBody: jsonBody('UserCreate'), responses: { 201: anyJson('Created'), 400: problem('Invalid body'), 409: problem('KSEFOPS_USER_EXISTS') } }),
     },
     '/api/v1/users/{id}': {
-      patch: op('updateUser', 'access', 'Change name, password, roles or deactivate. Role: admin.', { parameters: [id('User id')], requestBody: jsonBody('UserUpdate'), responses: { 200: anyJson('Updated'), 400: problem('Invalid body or id'), 404: problem('KSEFOPS_USER_NOT_FOUND'), 409: problem('KSEFOPS_LAST_ADMIN') } }),
+      patch: op('updateUser', 'access', 'Change name, password, roles or deactivate. Role: admin.', { parameters: [id('User id')], requestBody: jsonBody('UserUpdate'), responses: { 200: anyJson('Updated'), 400: problem('Invalid body or id'), 403: problem('KSEFOPS_SELF_ROLE_CHANGE: nobody changes their own roles'), 404: problem('KSEFOPS_USER_NOT_FOUND'), 409: problem('KSEFOPS_LAST_ADMIN') } }),
     },
     '/api/v1/api-keys': {
       get: op('listApiKeys', 'access', 'Source-system API keys (never the secret). Role: admin.', { parameters: [q('sourceSystem', 'Only keys of this source system')], responses: { 200: anyJson('Keys') } }),

@@ -90,6 +90,7 @@ function actionPaths(): Record<string, Json> {
             404: problem('Unknown invoice or action'),
             409: problem('KSEFOPS_ACTION_NOT_ALLOWED: the workflow refused the action in the invoice\'s current state, or the invoice is closed'),
             ...(action === 'correct' ? { 422: problem('KSEFOPS_CORRECTION_INVALID: the workflow\'s validation refused the correction') } : {}),
+            ...(action === 'approve' || action === 'approve-manual-exception' ? { 403: problem('KSEFOPS_FORBIDDEN (role), or KSEFOPS_SELF_APPROVAL: the caller submitted or corrected this invoice (separation of duties; audited)') } : {}),
           },
         },
       },
