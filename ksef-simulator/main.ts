@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     requireCorrectedInvoiceInLedger: process.env.KSEF_SIM_REQUIRE_CORRECTED_IN_LEDGER !== 'false',
     onlineAttachments: process.env.KSEF_SIM_ONLINE_ATTACHMENTS === 'accept' ? 'accept' : 'reject',
     tokenPolicy: process.env.KSEF_SIM_TOKEN_POLICY === 'strict' ? 'strict' : 'any',
+    tokenAuth: process.env.KSEF_SIM_TOKEN_AUTH === 'disabled' ? 'disabled' : 'enabled',
   });
   const running = await simulator.listen(port, host);
   logger.info({ url: running.url, admin: `${running.rootUrl}/_sim` }, 'ready');
