@@ -7,9 +7,12 @@ import { BackfillBody } from './imports/routes';
 import { CreateKey } from './routes/api-keys';
 import { CreateRule as CreateApprovalRule, UpdateRule as UpdateApprovalRule } from './routes/approval-rules';
 import { DeactivateBody as CounterpartyDeactivate, SearchQuery as CounterpartySearch } from './routes/counterparties';
-import { CreateRule as CreateResponsibilityRule, UpdateRule as UpdateResponsibilityRule } from './routes/responsibility';
+import { CreateRule as CreateResponsibilityRule, ResolveQuery, UpdateRule as UpdateResponsibilityRule } from './routes/responsibility';
 import { CreateUser, UpdateUser } from './routes/users';
-import { CreateSubscription, UpdateSubscription } from './routes/webhooks';
+import { AlertQuery } from './routes/alerts';
+import { AuditQuery } from './routes/audit';
+import { ApprovalsQuery } from './routes/reports';
+import { CreateSubscription, DeliveryQuery, UpdateSubscription } from './routes/webhooks';
 
 /**
  * Operations of the access, operations, document and master-data routers (api/access, documents-mount,
@@ -112,19 +115,19 @@ export function operationPaths(): Record<string, Json> {
     '/api/v1/api-keys/{id}': { delete: op('deleteApiKey', 'access', 'Revoke a key (same as POST …/revoke). Role: admin.', { parameters: [id('Key id')], responses: { 200: anyJson('Revoked'), 404: problem('Unknown key') } }) },
     '/api/v1/audit': {
       get: op('auditLog', 'operations', 'The append-only audit log (newest first, cursor paging); writes answer 405. Roles: monitor, admin.', {
-        parameters: [q('actor', 'Who'), q('action', 'What'), q('targetType', 'Kind of target'), q('targetId', 'Target id'), q('from', 'ISO date-time'), q('to', 'ISO date-time'), q('limit', '1…1000, default 100'), q('cursor', 'nextCursor of the previous page')],
+        parameters: queryParameters(AuditQuery),
         responses: { 200: anyJson('A page'), 400: problem('INVALID_QUERY') },
       }),
     },
     '/api/v1/audit/export.csv': {
       get: op('auditExport', 'operations', 'The filtered audit log as CSV. Roles: monitor, admin.', {
-        parameters: [q('actor', 'Who'), q('action', 'What'), q('targetType', 'Kind of target'), q('targetId', 'Target id'), q('from', 'ISO date-time'), q('to', 'ISO date-time')],
+        parameters: queryParameters(AuditQuery.omit({ limit: true })),
         responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, 400: problem('INVALID_QUERY') },
       }),
     },
     '/api/v1/reports/bus-factor': { get: op('busFactorReport', 'operations', 'Roles held by fewer than two active people. Roles: monitor, approver, admin.', { responses: { 200: anyJson('Report') } }) },
     '/api/v1/reports/approvals': {
-      get: op('approvalsReport', 'operations', 'Approvals and refusals in a period. Roles: monitor, approver, admin.', { parameters: [q('from', 'ISO date or date-time', true), q('to', 'ISO date or date-time', true)], responses: { 200: anyJson('Report'), 400: problem('INVALID_QUERY') } }),
+      get: op('approvalsReport', 'operations', 'Approvals and refusals in a period. Roles: monitor, approver, admin.', { parameters: queryParameters(ApprovalsQuery), responses: { 200: anyJson('Report'), 400: problem('INVALID_QUERY') } }),
     },
     '/api/v1/reports/counterparties': {
       get: op('counterpartyAuditReport', 'counterparties', 'The latest counterparty audit (scheduled or on demand): every register entry an invoice to it would fail on, grouped by rule code with en/pl text, errors first. Roles: monitor, approver, admin.', {
@@ -159,14 +162,14 @@ export function operationPaths(): Record<string, Json> {
       }),
     },
     '/api/v1/alerts': {
-      get: op('listAlerts', 'operations', 'Alerts raised by the lifecycle and the checks. Roles: monitor, admin.', { parameters: [q('state', 'open / acknowledged / resolved'), q('kind', 'Alert kind'), q('owner', 'Owner'), q('invoiceId', 'Invoice id'), q('limit', 'Page size'), q('cursor', 'Paging cursor')], responses: { 200: anyJson('A page'), 400: problem('INVALID_QUERY') } }),
+      get: op('listAlerts', 'operations', 'Alerts raised by the lifecycle and the checks. Roles: monitor, admin.', { parameters: queryParameters(AlertQuery), responses: { 200: anyJson('A page'), 400: problem('INVALID_QUERY') } }),
     },
     '/api/v1/responsibility-rules': {
       get: op('listResponsibilityRules', 'operations', 'Who owns which errors (owner and escalation). Roles: monitor, admin.', { responses: { 200: anyJson('Rules') } }),
       post: op('createResponsibilityRule', 'operations', 'Add a rule. Role: admin.', { requestBody: jsonBody('ResponsibilityRuleCreate'), responses: { 201: anyJson('Created'), 400: problem('Invalid body'), 422: problem('KSEFOPS_WEBHOOK_URL_FORBIDDEN: webhookUrl not https: to a public host, or with credentials') } }),
     },
     '/api/v1/responsibility-rules/resolve': {
-      get: op('resolveResponsibility', 'operations', 'Which rule (owner, escalation) applies to an error. Roles: monitor, admin.', { parameters: [q('errorClass', 'Error class'), q('errorCode', 'Error code'), q('sellerNip', 'Seller NIP'), q('sourceSystem', 'Source system')], responses: { 200: anyJson('The matching rule or the fallback chain') } }),
+      get: op('resolveResponsibility', 'operations', 'Which rule (owner, escalation) applies to an error. Roles: monitor, admin.', { parameters: queryParameters(ResolveQuery), responses: { 200: anyJson('The matching rule or the fallback chain'), 400: problem('INVALID_QUERY') } }),
     },
     '/api/v1/responsibility-rules/{id}': {
       patch: op('updateResponsibilityRule', 'operations', 'Change a rule. Role: admin.', { parameters: [id('Rule id')], requestBody: jsonBody('ResponsibilityRuleUpdate'), responses: { 200: anyJson('Updated'), 400: problem('Invalid body'), 404: problem('Unknown rule'), 422: problem('KSEFOPS_WEBHOOK_URL_FORBIDDEN: webhookUrl not https: to a public host, or with credentials') } }),
@@ -191,7 +194,7 @@ export function operationPaths(): Record<string, Json> {
       post: op('rotateWebhookSecret', 'operations', 'New signing secret (shown once). Role: admin.', { parameters: [id('Subscription id')], responses: { 200: anyJson('The new secret'), 404: problem('Unknown subscription') } }),
     },
     '/api/v1/webhooks/deliveries': {
-      get: op('webhookDeliveries', 'operations', 'Delivery attempts and their state. Roles: monitor, admin.', { parameters: [q('state', 'Delivery state'), q('subscriptionId', 'Subscription'), q('invoiceId', 'Invoice'), q('sourceSystem', 'Source system'), q('limit', 'Page size'), q('cursor', 'Paging cursor')], responses: { 200: anyJson('A page'), 400: problem('INVALID_QUERY') } }),
+      get: op('webhookDeliveries', 'operations', 'Delivery attempts and their state. Roles: monitor, admin.', { parameters: queryParameters(DeliveryQuery), responses: { 200: anyJson('A page'), 400: problem('INVALID_QUERY') } }),
     },
     '/api/v1/attachments': {
       post: op('uploadAttachment', 'documents', 'Upload one file (multipart/form-data, part "file"; optional fields invoiceId, owner, dueDate); SHA-256 computed while streaming. Roles: sender, corrector.', {

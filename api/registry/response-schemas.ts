@@ -21,7 +21,17 @@ export const ProblemSchema = z
     code: z.string().describe('Stable code, e.g. INVALID_QUERY, KSEFOPS_ACTION_NOT_ALLOWED, KSEFOPS_CORRECTION_INVALID'),
     detail: z.string(),
     errors: z
-      .array(z.object({ path: z.array(z.union([z.string(), z.number()])), field: z.string(), code: z.string(), message: z.string(), messagePl: z.string().optional() }))
+      .array(
+        z.object({
+          path: z.array(z.union([z.string(), z.number()])),
+          field: z.string(),
+          code: z.string(),
+          message: z.string(),
+          messagePl: z.string().optional(),
+          in: z.enum(['body', 'query', 'path', 'header']).optional().describe('Where the field is, when not in the JSON body'),
+          line: z.number().int().optional().describe('Line of an XML or CSV body'),
+        }),
+      )
       .optional(),
   })
   .loose();

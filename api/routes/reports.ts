@@ -4,7 +4,7 @@ import type { PrismaClient } from '../../prisma/client';
 import { conflictingRoleHolders, criticalRoleCoverage } from '../../prisma/access-repository';
 import { parseQueryOrProblem, QueryParam } from '../registry/query';
 
-const ApprovalsQuery = z.strictObject({ from: QueryParam.instant(), to: QueryParam.instant() });
+export const ApprovalsQuery = z.strictObject({ from: QueryParam.instant(), to: QueryParam.instant() });
 const DECISIONS = ['invoice.approve', 'invoice.reject-approval', 'invoice.cancel'];
 const EXCEPTIONS = ['invoice.request-manual-exception', 'invoice.approve-manual-exception'];
 
