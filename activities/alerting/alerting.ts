@@ -52,12 +52,16 @@ export interface Alerting {
 
 export const DEFAULT_DEDUP_WINDOW_MS = 15 * 60 * 1000;
 
-/** One alert per activity execution: Temporal retries of the same execution share the key. */
-function activityKey(): string | null {
+/**
+ * One alert per activity execution and problem: Temporal retries of the same execution share the key,
+ * while the different problems one execution reports (the periodic checks: one alert per role, per
+ * source system) each keep their own — with the execution alone, all but the first were lost.
+ */
+function activityKey(dedupKey: string): string | null {
   try {
     const info = Context.current().info;
     const run = info.workflowExecution;
-    return run ? `${run.workflowId}/${run.runId}/${info.activityId}` : null;
+    return run ? `${run.workflowId}/${run.runId}/${info.activityId}/${dedupKey}` : null;
   } catch {
     return null;
   }
@@ -101,7 +105,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
       const cc = level > 0 && responsibility.chain[0] !== owner ? [responsibility.chain[0]] : [];
       const dedupKey = [scope, request.kind, errorClass, request.errorCode, request.sourceSystem ?? '*', request.sellerNip ?? '*', `L${request.escalationLevel}`, owner].join('|');
 
-      const idempotencyKey = raiseOptions.idempotencyKey ?? activityKey();
+      const idempotencyKey = raiseOptions.idempotencyKey ?? activityKey(dedupKey);
       if (idempotencyKey) {
         const existing = await prisma.alert.findUnique({ where: { idempotencyKey } });
         if (existing) return { owner: existing.owner, delivery: existing.state === 'SENT' ? 'sent' : existing.state === 'FAILED' ? 'failed' : 'folded', alertId: existing.id };
