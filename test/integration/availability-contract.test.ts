@@ -8,6 +8,7 @@
  */
 import { checkKsefAvailability, parseLatarniaStatus } from '../../ksef-client/availability';
 import { modeOf } from '../../activities/offline';
+import { latarniaUrlFor } from '../../ksef-client/environments';
 import { getStateQuery, type InvoiceWorkflowState } from '../../workflows/contracts';
 import { sampleInvoice } from '../support/invoices';
 import { eventually, startStack, type TestStack } from '../support/stack';
@@ -105,6 +106,12 @@ describe('Latarnia contract (official SDK shape)', () => {
     expect(parseLatarniaStatus({ status: 'PARTIAL_DEGRADATION' })).toMatchObject({ announced: 'UNKNOWN', degraded: true, rawStatus: 'PARTIAL_DEGRADATION' });
     expect(parseLatarniaStatus({ status: 500 })).toMatchObject({ announced: 'UNKNOWN', degraded: true });
     for (const odd of [null, 'AVAILABLE', [], { messages: [] }, 42]) expect(parseLatarniaStatus(odd)).toMatchObject({ announced: 'UNKNOWN', degraded: true });
+  });
+
+  it('an official KSeF base URL implies MF\'s Latarnia host (so real installs ask it without extra config)', () => {
+    expect(latarniaUrlFor('https://api-test.ksef.mf.gov.pl/v2')).toBe('https://api-latarnia-test.ksef.mf.gov.pl');
+    expect(latarniaUrlFor('https://api.ksef.mf.gov.pl/v2/')).toBe('https://api-latarnia.ksef.mf.gov.pl');
+    expect(latarniaUrlFor('http://127.0.0.1:3100/v2')).toBeNull();
   });
 
   it('maps the statuses to the legal offline modes (facts §9)', () => {
