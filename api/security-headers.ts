@@ -15,6 +15,15 @@ export function inlineScriptHashes(html: string): string[] {
   return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`);
 }
 
+/** The UI shell, or nothing in a tree without web/ (an API-only build still starts; /ui is then 404 anyway). */
+function shellHtml(): string {
+  try {
+    return readFileSync(INDEX_HTML, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 const shared = {
   // Nothing of ours is meant to be framed (clickjacking): both the CSP directive and the legacy header.
   frameguard: { action: 'deny' as const },
@@ -35,7 +44,7 @@ export function securityHeaders(): RequestHandler {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...inlineScriptHashes(readFileSync(INDEX_HTML, 'utf8'))],
+        scriptSrc: ["'self'", ...inlineScriptHashes(shellHtml())],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
