@@ -7,10 +7,13 @@
  * invoice whose worker stopped and whose workflow is gone while it was on its way to KSeF.
  */
 import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
 import { defaultStuckSlas, type StuckSweepSettings } from '../../config/stuck-slas';
 import { sampleInvoice } from '../support/invoices';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../support/smtp';
 import { eventually, startStack, type TestStack } from '../support/stack';
+import { TEST_PASSWORD } from '../support/auth';
+import { launchChromium, openDesktopPage } from '../browser/chromium';
 
 jest.setTimeout(300_000);
 
@@ -19,12 +22,13 @@ const tag = randomUUID().slice(0, 8);
 const STUCK: StuckSweepSettings = {
   // Short SLAs only for the two statuses this file makes stuck; the rest keep their defaults.
   slaMs: { ...defaultStuckSlas(8 * 3_600_000), AWAITING_APPROVAL: 2000, SENDING: 2000, SENT: 2000 },
-  realertAfterMs: 9000,
+  realertAfterMs: 12_000,
   batchSize: 500,
 };
 
 let smtp: SmtpSink;
 let stack: TestStack;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
@@ -36,6 +40,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await browser?.close();
   await stack?.stop();
   await smtp?.close();
 });
@@ -57,6 +62,20 @@ async function listedStuck(sourceSystem: string): Promise<string[]> {
   const res = await stack.api(`/api/v1/invoices?stuck=true&sourceSystem=${sourceSystem}`);
   expect(res.status).toBe(200);
   return res.body.items.map((i: { id: string }) => i.id);
+}
+
+/** Completed runs of the periodic checks (and with them the stuck-invoice sweep) so far. */
+async function completedChecks(): Promise<number> {
+  const events = (await stack.temporal.workflow.getHandle(`operations-sweep/${stack.taskQueue}`).fetchHistory()).events ?? [];
+  const checks = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runAlertChecks').map((e) => String(e.eventId)));
+  return events.filter((e) => e.activityTaskCompletedEventAttributes && checks.has(String(e.activityTaskCompletedEventAttributes.scheduledEventId))).length;
+}
+
+/** The dashboard's "stuck" figure as finance sees it, in Chromium. */
+async function stuckKpiInBrowser(page: Page, sourceSystem: string): Promise<string | undefined> {
+  await page.goto(`${stack.apiUrl}/ui/dashboard?sourceSystem=${sourceSystem}`);
+  await page.getByTestId('dashboard-data').waitFor();
+  return (await page.getByTestId('kpi-stuck').locator('.kpi-value').textContent())?.trim();
 }
 
 function expectLinkAndOwner(mail: ReceivedMail, owner: string, id: string) {
@@ -85,10 +104,23 @@ describe('stuck-invoice sweep', () => {
     expect((await stack.api(`/api/v1/invoices?stuck=false&sourceSystem=${source}`)).body.items).toEqual([]);
     expect((await stack.api('/api/v1/invoices?stuck=maybe')).status).toBe(400);
 
-    // Sweeps keep running every second; the episode is not alerted again before realertAfterMs.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Three more sweeps ran (counted in the operations sweep's history); the episode is not alerted
+    // again before realertAfterMs.
+    const runsNow = await completedChecks();
+    await eventually(async () => (await completedChecks()) >= runsNow + 3, 30_000, 200);
     expect(stuckMails(invoice.invoiceNumber)).toHaveLength(1);
     expect(await stack.prisma.auditEvent.count({ where: { targetId: id, action: 'invoice.stuck' } })).toBe(1);
+
+    // Finance sees it on the dashboard in the browser.
+    browser = await launchChromium();
+    const page = await openDesktopPage(browser);
+    const monitor = await stack.auth.person('mona', ['monitor']);
+    await page.goto(`${stack.apiUrl}/ui`);
+    await page.getByTestId('login-email').fill(monitor.email);
+    await page.getByTestId('login-password').fill(TEST_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('signed-in-as').waitFor();
+    expect(await stuckKpiInBrowser(page, source)).toBe('1');
 
     // Still stuck after realertAfterMs: once more, one level up the chain (the owner in copy).
     const escalated = await smtp.waitFor((m) => m.subject.includes(invoice.invoiceNumber) && m.subject.includes('escalation level 1'), 30_000);
@@ -100,6 +132,7 @@ describe('stuck-invoice sweep', () => {
     expect(approve.status).toBe(200);
     await eventually(async () => (await stack.prisma.invoice.findUnique({ where: { id } }))?.status === 'ACCEPTED', 90_000, 200);
     expect(await dashboardStuck(source)).toBe(0);
+    expect(await stuckKpiInBrowser(page, source)).toBe('0');
     expect(await listedStuck(source)).toEqual([]);
     const audit = await stack.prisma.auditEvent.findMany({ where: { targetId: id, action: 'invoice.stuck' }, orderBy: { id: 'asc' } });
     expect(audit.map((a) => a.result)).toEqual([`alerted ${owner}`, `escalated to ${lead} (level 1)`]);
