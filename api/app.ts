@@ -26,6 +26,7 @@ import { routeLiterals } from './route-inventory';
 import { ACTION_NAMES } from './registry/actions';
 import type { Alerting } from '../activities/alerting';
 import type { AuthSettings } from './auth/routes';
+import type { KsefCertificateCredential } from '../ksef-client/certificate-credential';
 import type { OutboundTargetPolicy } from '../activities/webhooks/target-policy';
 
 export interface ApiDeps {
@@ -42,6 +43,8 @@ export interface ApiDeps {
   lenientSourceSystems?: readonly string[];
   /** KSeF token per seller NIP (as the worker's), for UPO downloads. */
   ksefTokens?: Record<string, string>;
+  /** KSEF_AUTH_METHOD=certificate: UPO downloads authenticate with this certificate (XAdES) instead of the tokens. */
+  ksefCertificate?: KsefCertificateCredential | null;
   /** Alerts raised by the API itself (bus factor after a role change); defaults to log-only. */
   alerting?: Alerting;
   auth?: Partial<AuthSettings>;

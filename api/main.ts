@@ -31,6 +31,7 @@ async function main() {
     temporalUiUrl: config.temporal.uiUrl,
     ksefBaseUrl: config.ksef.baseUrl,
     ksefTokens: config.ksef.tokens,
+    ksefCertificate: config.ksef.certificate,
     lifecycle: config.lifecycle,
     vatDictionary: config.validation.vatDictionary,
     lenientSourceSystems: config.validation.lenientSourceSystems,

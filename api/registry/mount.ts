@@ -13,7 +13,7 @@ import { UpoService } from './upo';
  * be put in front of each.
  */
 export function mountRegistry(app: Express, deps: ApiDeps): void {
-  const upo = new UpoService(deps.ksefBaseUrl, deps.ksefTokens ?? { default: 'local-simulator-token' }, deps.logger, deps.prisma);
+  const upo = new UpoService(deps.ksefBaseUrl, deps.ksefTokens ?? { default: 'local-simulator-token' }, deps.logger, deps.prisma, deps.ksefCertificate ?? null);
   app.use('/api/v1/invoices', actionRoutes({ prisma: deps.prisma, temporal: deps.temporal }));
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument());

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { KsefContexts } from '../../activities/ksef-sessions';
 import type { Logger } from '../../config/logger';
+import type { KsefCertificateCredential } from '../../ksef-client/certificate-credential';
 import { readUpo } from '../../fa3/upo';
 import type { PrismaClient } from '../../prisma/client';
 import { ProblemError } from '../problem';
@@ -34,8 +35,9 @@ export class UpoService {
     tokens: Record<string, string>,
     private readonly logger: Logger,
     private readonly prisma: PrismaClient,
+    certificate: KsefCertificateCredential | null = null,
   ) {
-    this.contexts = new KsefContexts({ baseUrl, tokens, timeoutMs: 10_000 }, logger);
+    this.contexts = new KsefContexts({ baseUrl, tokens, certificate, timeoutMs: 10_000 }, logger);
   }
 
   async download(invoice: UpoRequest): Promise<StoredUpo> {

@@ -172,5 +172,13 @@ describe('the product with certificate authentication only (KSeF from 2027)', ()
     expect(operations.every((op) => op.method?.authenticationMethod === 'InternalCertificate' && op.outcome.code === 200)).toBe(true);
     const row = await stack.prisma.invoice.findUniqueOrThrow({ where: { id: res.body.id as string } });
     expect(row).toMatchObject({ status: 'ACCEPTED', ksefNumber: result.ksefNumber });
+
+    // The API fetches the UPO from KSeF on first demand: with the same certificate, not a token.
+    const upo = await fetch(`${stack.apiUrl}/api/v1/invoices/${res.body.id as string}/upo`, { headers: await stack.auth.headersFor('monitor') });
+    expect(upo.status).toBe(200);
+    const text = await upo.text();
+    expect(text).toContain(result.ksefNumber!);
+    expect(text).toMatch(/<SkrotDokumentuUwierzytelniajacego>[A-Za-z0-9+/]{43}=<\/SkrotDokumentuUwierzytelniajacego>/);
+    expect([...stack.simulator.state.authOperations.values()].every((op) => op.method?.authenticationMethod === 'InternalCertificate')).toBe(true);
   });
 });

@@ -174,6 +174,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     namespace: 'default',
     temporalUiUrl: 'http://127.0.0.1:8233',
     ksefBaseUrl: sim.url,
+    ksefCertificate: certificate,
     lifecycle,
     alerting,
     outboundTargets,
