@@ -67,13 +67,16 @@ function simulatorRecords(invoiceNumber: string) {
 
 describe('offline mode', () => {
   it('outage → offline with the QR KOD I link → sent with offlineMode after recovery, before the deadline', async () => {
-    await faults({ outage: { durationMs: 3000, status: 503 } });
+    // KSeF comes back when the test says so: a fixed 3 s outage could end before a loaded machine's
+    // first invoice even reached its availability check.
+    await faults({ outage: { durationMs: 600_000, status: 503 } });
     const invoice = sampleInvoice();
     const { id, handle } = await submit(invoice);
     const waiting = await stateWhen(handle.workflowId, (s) => s.step === 'offline');
     expect(waiting.status).toBe('SENDING');
     expect(waiting.offline?.mode).toBe('OFFLINE24');
     expect(waiting.nextAction).toContain('Issued offline');
+    await fetch(`${stack.simulatorRootUrl}/_sim/faults`, { method: 'DELETE' });
 
     const done = (await handle.result()) as InvoiceWorkflowState;
     expect(done.status).toBe('ACCEPTED');
