@@ -27,12 +27,13 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps): Router {
   router.post('/', express.text({ type: XML_TYPES, limit: '5mb', verify: requireUtf8Xml }), async (req, res) => {
     let invoice: Invoice;
     let notCarried: string[] = [];
+    let dropped: ValidationIssue[] = [];
     if (req.is(XML_TYPES)) {
       const xml = await readXmlSubmission(req, deps.validation);
       invoice = xml.invoice;
       notCarried = xml.notCarried;
     } else if (req.is('application/json')) {
-      invoice = await validateSubmission(req.body, deps.validation);
+      ({ invoice, dropped } = await validateSubmission(req.body, deps.validation));
     } else {
       throw new ProblemError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send the invoice as application/json or a ready FA(3) document as application/xml.', {
         errors: [{ path: ['content-type'], field: 'content-type', code: 'UNSUPPORTED_MEDIA_TYPE', message: `"${String(req.headers['content-type'] ?? '(none)').slice(0, 80)}" is not accepted` }],
@@ -47,7 +48,7 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps): Router {
         workflowId: result.workflowId,
         created: result.created,
         statusUrl: `/api/v1/invoices/${result.id}`,
-        ...(notCarried.length > 0 ? { warnings: notCarried.map(notCarriedWarning) } : {}),
+        ...(notCarried.length + dropped.length > 0 ? { warnings: [...dropped.map(toFieldError), ...notCarried.map(notCarriedWarning)] } : {}),
       });
   });
 
@@ -60,17 +61,22 @@ export function invoiceRoutes(deps: InvoiceRoutesDeps): Router {
  * The XSD step runs in the workflow, on the XML it renders and sends (an XML submission is
  * checked against the XSD here too, in readXmlSubmission).
  */
-async function validateSubmission(body: unknown, validation: InvoiceRoutesDeps['validation']): Promise<Invoice> {
+async function validateSubmission(body: unknown, validation: InvoiceRoutesDeps['validation']): Promise<{ invoice: Invoice; dropped: ValidationIssue[] }> {
   // "Today" for date rules is the Polish calendar day.
   const today = warsawDateOf(new Date());
   const checked = await validateInvoiceInput(body, { ...validation, today, xsd: false });
   const errors = checked.issues.filter((i) => i.severity === 'error');
-  if (errors.length === 0 && checked.invoice) return checked.invoice;
-  const schemaOnly = errors.every((i) => i.code.startsWith('SCHEMA_') || !checked.invoice);
+  // Unknown fields a lenient source system may send were dropped; the answer names them.
+  const dropped = checked.issues.filter((i) => i.code === 'SCHEMA_UNKNOWN_FIELD' && i.severity === 'warning');
+  if (errors.length === 0 && checked.invoice) return { invoice: checked.invoice, dropped };
+  // An unknown field is well-formed JSON the model cannot take (a misspelled `splitPaymnet` would
+  // silently lose split payment): 422 with its own code, whatever else is wrong.
+  const unknownField = errors.some((i) => i.code === 'SCHEMA_UNKNOWN_FIELD');
+  const schemaOnly = !unknownField && errors.every((i) => i.code.startsWith('SCHEMA_') || !checked.invoice);
   throw new ProblemError(
     schemaOnly ? 400 : 422,
-    schemaOnly ? 'VALIDATION_FAILED' : 'BUSINESS_RULES_FAILED',
-    schemaOnly ? 'Invalid request' : 'Invoice breaks validation rules',
+    unknownField ? 'SCHEMA_UNKNOWN_FIELD' : schemaOnly ? 'VALIDATION_FAILED' : 'BUSINESS_RULES_FAILED',
+    unknownField ? 'Unknown field in the invoice' : schemaOnly ? 'Invalid request' : 'Invoice breaks validation rules',
     `The invoice has ${errors.length} problem(s): ${errors.slice(0, 5).map((e) => e.message.en).join('; ')}`,
     { errors: errors.map(toFieldError), warnings: checked.issues.filter((i) => i.severity === 'warning').map(toFieldError) },
   );
@@ -107,7 +113,7 @@ async function readXmlSubmission(req: Request, validation: InvoiceRoutesDeps['va
       throw new ProblemError(403, 'KSEFOPS_SCOPE_VIOLATION', "Outside this API key's scope", `This key may submit invoices of source system "${principal.sourceSystem}" for seller NIP ${principal.sellerNips.join(', ') || '(none)'} only.`);
     }
   }
-  const invoice = await validateSubmission(read.input, validation);
+  const { invoice } = await validateSubmission(read.input, validation);
   let notCarried: string[] = [];
   try {
     notCarried = elementsNotCarried(xml, invoice);
