@@ -18,6 +18,13 @@ const SECRET_KEYS = [
   'authorization',
   'cookie',
   'privateKey',
+  // KSeF certificate credentials (config.ksef.certificate, config.offline.certificate): the whole
+  // credential object and each of its secret fields
+  'certificate',
+  'privateKeyPem',
+  'privateKeyPassphrase',
+  'pkcs12',
+  'pkcs12Password',
   'smtpUrl',
   'databaseUrl',
   'connectionString',

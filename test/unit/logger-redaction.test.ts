@@ -21,6 +21,16 @@ describe('logger redaction', () => {
     expect(line).toMatchObject({ token: '[redacted]', ksef: { ksefToken: '[redacted]' }, settings: { temporal: { apiKey: '[redacted]' } }, sellerNip: '5260001246', workflowId: 'invoice-1' });
   });
 
+  it('censors KSeF certificate credentials (PEM key, PKCS#12 and their passwords) wherever a config slice is logged', () => {
+    const [line] = logLines(`createLogger('test').info({
+      ksef: { authMethod: 'certificate', certificate: { kind: 'certificate', certificatePem: 'C1', privateKeyPem: 'K2' } },
+      offline: { certificate: { certificatePem: 'C3', privateKeyPem: 'K4' } },
+      credential: { privateKeyPem: 'K5', privateKeyPassphrase: 'P6', pkcs12: 'B7', pkcs12Password: 'P8' } }, 'config')`);
+    const text = JSON.stringify(line);
+    for (const secret of ['K2', 'K4', 'K5', 'P6', 'B7', 'P8']) expect(text).not.toContain(`"${secret}"`);
+    expect(line).toMatchObject({ ksef: { authMethod: 'certificate', certificate: '[redacted]' }, credential: { privateKeyPem: '[redacted]' } });
+  });
+
   it('adds mixin fields (the worker passes the current activity context this way)', () => {
     const [line] = logLines(`createLogger('test', 'info', { mixin: () => ({ workflowId: 'wf-1' }) }).info('x')`);
     expect(line).toMatchObject({ component: 'test', workflowId: 'wf-1', msg: 'x' });
