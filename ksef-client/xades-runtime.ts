@@ -1,6 +1,5 @@
-// xmldsigjs/xadesjs and @peculiar/x509 are written for browsers; @peculiar/x509 resolves its
-// parsers through tsyringe, which needs the Reflect metadata API.
-import 'reflect-metadata';
+// xmldsigjs/xadesjs are written for browsers (WebCrypto, DOM). No @peculiar/x509 here: it would
+// need the reflect-metadata polyfill in every worker; node:crypto reads our certificates instead.
 import { webcrypto } from 'node:crypto';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import * as xadesjs from 'xadesjs';
