@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { createHash, webcrypto } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
@@ -135,6 +135,15 @@ describe('certificate credential', () => {
     const xml = await signAuthTokenRequest(buildAuthTokenRequest({ challenge: CHALLENGE, contextNip: NIP, subjectIdentifierType: 'certificateSubject' }), id);
     await expect(readSignedAuthRequest(xml)).resolves.toMatchObject({ context: { value: NIP } });
     expect(() => loadSigningIdentity({ kind: 'certificate', pkcs12: p12, pkcs12Password: 'zle' })).toThrow(/KSEF_CERTIFICATE_INVALID/);
+  });
+
+  it('opens an EC P-256 PKCS#12 written by OpenSSL 3 with its defaults (PBES2/AES-256, SHA-256 MAC) and signs with it', async () => {
+    const p12 = readFileSync(path.resolve(__dirname, '..', 'fixtures', 'certificates', 'ec-p256-openssl3.p12'));
+    const id = loadSigningIdentity({ kind: 'certificate', pkcs12: p12, pkcs12Password: 'ksef-ops-test' });
+    expect(id.keyType).toBe('ec');
+    const xml = await signAuthTokenRequest(buildAuthTokenRequest({ challenge: CHALLENGE, contextNip: NIP, subjectIdentifierType: 'certificateSubject' }), id);
+    expect(xml).toContain('http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256');
+    await expect(readSignedAuthRequest(xml)).resolves.toMatchObject({ context: { value: NIP } });
   });
 
   it('needs exactly one of PEM pair or PKCS#12', () => {
