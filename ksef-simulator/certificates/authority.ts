@@ -55,10 +55,8 @@ export class CertificateAuthority {
     type: 'Authentication' | 'Offline';
     serialNumber?: string;
   }): Promise<x509.X509Certificate> {
-    const usage =
-      params.type === 'Offline'
-        ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation
-        : x509.KeyUsageFlags.digitalSignature;
+    // certyfikaty-KSeF.md: Authentication = Digital Signature only, Offline = Non-Repudiation only (one purpose each)
+    const usage = params.type === 'Offline' ? x509.KeyUsageFlags.nonRepudiation : x509.KeyUsageFlags.digitalSignature;
     return x509.X509CertificateGenerator.create({
       serialNumber: params.serialNumber ?? newSerialNumber(),
       subject: params.subject,

@@ -255,6 +255,7 @@ describe('/certificates', () => {
     const simCa = (await admin('GET', '/certificates/ca')).body;
     expect(await issued.verify({ publicKey: new x509.X509Certificate(simCa.pem).publicKey, signatureOnly: true })).toBe(true);
     expect(issued.serialNumber.toUpperCase()).toBe(serial);
+    expect(issued.getExtension(x509.KeyUsagesExtension)?.usages).toBe(x509.KeyUsageFlags.digitalSignature);
 
     const listed = await http(api('/certificates/query?pageSize=10'), { token: accessToken, json: { status: 'Active' } });
     expectConforms('POST', '/certificates/query', 200, listed.body);
@@ -289,6 +290,7 @@ describe('/certificates', () => {
   it('an Offline certificate does not authenticate (460)', async () => {
     const nip = randomNip();
     const offline = await issueBySimulator(sim.running.rootUrl, { nip, type: 'Offline' });
+    expect(new x509.X509Certificate(offline.certificatePem).getExtension(x509.KeyUsagesExtension)?.usages).toBe(x509.KeyUsageFlags.nonRepudiation);
     expect((await xadesAuth(offline, nip)).status.status.code).toBe(460);
   });
 
