@@ -1,4 +1,5 @@
 import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -53,13 +54,13 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   const pgUrl = new URL(options.postgresUrl);
   const ports = { frontend: await freePort(), http: await freePort(), metrics: await freePort() };
   const servicePorts = {
-    TEMPORAL_FRONTEND_MEMBERSHIP_PORT: await freePort(),
+    TEMPORAL_FRONTEND_MEMBERSHIP_PORT: await freeMembershipPort(),
     TEMPORAL_MATCHING_PORT: await freePort(),
-    TEMPORAL_MATCHING_MEMBERSHIP_PORT: await freePort(),
+    TEMPORAL_MATCHING_MEMBERSHIP_PORT: await freeMembershipPort(),
     TEMPORAL_HISTORY_PORT: await freePort(),
-    TEMPORAL_HISTORY_MEMBERSHIP_PORT: await freePort(),
+    TEMPORAL_HISTORY_MEMBERSHIP_PORT: await freeMembershipPort(),
     TEMPORAL_WORKER_PORT: await freePort(),
-    TEMPORAL_WORKER_MEMBERSHIP_PORT: await freePort(),
+    TEMPORAL_WORKER_MEMBERSHIP_PORT: await freeMembershipPort(),
   };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -111,6 +112,9 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
         .join(' '),
     },
     timeout: 180_000,
+  }).catch(async (error) => {
+    await stopChild(child, 30_000);
+    throw error;
   });
 
   return {
@@ -122,6 +126,26 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     },
     stop: () => stopChild(child, 30_000),
   };
+}
+
+/**
+ * The server stores membership ports in a smallint column (cluster_membership.rpc_port), so they
+ * must stay below 32768 — under the OS's ephemeral range, where freePort() answers from.
+ */
+async function freeMembershipPort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('KSEFOPS_NO_FREE_PORT: no free port below 32768 for Temporal membership');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 async function frontendServes(address: string): Promise<boolean> {

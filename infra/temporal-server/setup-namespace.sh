@@ -13,7 +13,12 @@ if ! temporal operator namespace describe --address "$TEMPORAL_ADDRESS" --namesp
   temporal operator namespace create --address "$TEMPORAL_ADDRESS" --namespace "$TEMPORAL_NAMESPACE" --retention 30d
 fi
 
-existing=$(temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$TEMPORAL_NAMESPACE" 2>/dev/null || true)
+# A new namespace reaches every service of a real server after its namespace cache refreshes (~10 s).
+tries=0
+until existing=$(temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$TEMPORAL_NAMESPACE" 2>/dev/null); do
+  tries=$((tries + 1)); [ "$tries" -lt 60 ] || { echo "namespace $TEMPORAL_NAMESPACE not usable after 120 s" >&2; exit 1; }
+  echo "waiting for namespace $TEMPORAL_NAMESPACE"; sleep 2
+done
 for pair in $SEARCH_ATTRIBUTES; do
   name=${pair%%=*}; type=${pair#*=}
   if printf '%s\n' "$existing" | grep -qw "$name"; then
