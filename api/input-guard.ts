@@ -97,15 +97,14 @@ export function requireUtf8Xml(req: IncomingMessage, res: ServerResponse, buf: B
 
 /** The same checks for a value parsed some other way (multipart fields, CSV rows): 400 naming each field. */
 export function assertSafeInput(value: unknown, where: 'body' | 'query' | 'path' | 'header', what = 'request'): void {
-  const { findings, tooDeep } = findTextProblems(value, { maxDepth: MAX_BODY_DEPTH });
+  const { findings, forbiddenKeys, tooDeep } = findTextProblems(value, { maxDepth: MAX_BODY_DEPTH, forbiddenKeys: PROTOTYPE_KEYS });
   if (tooDeep) {
     throw new ProblemError(400, BODY_TOO_DEEP, 'Invalid request', `The ${what} nests deeper than ${MAX_BODY_DEPTH} levels (at ${tooDeep.slice(0, 8).join('.')}…); no request of this API does.`, {
       errors: [{ path: tooDeep.slice(0, MAX_BODY_DEPTH), field: tooDeep.slice(0, 8).join('.'), in: where, code: BODY_TOO_DEEP, message: `nested deeper than ${MAX_BODY_DEPTH} levels` }],
     });
   }
-  const keys = prototypeKeys(value);
-  if (keys.length > 0) {
-    const errors: FieldError[] = keys.map((path) => ({ path, field: path.join('.'), in: where, code: FORBIDDEN_KEY, message: `"${String(path.at(-1))}" is not a field of any request of this API` }));
+  if (forbiddenKeys.length > 0) {
+    const errors: FieldError[] = forbiddenKeys.map((path) => ({ path, field: path.join('.'), in: where, code: FORBIDDEN_KEY, message: `"${String(path.at(-1))}" is not a field of any request of this API` }));
     throw new ProblemError(400, FORBIDDEN_KEY, 'Invalid request', `The ${what} uses a reserved field name: ${errors.map((e) => e.field).join(', ')}.`, { errors });
   }
   if (findings.length > 0) {
@@ -113,22 +112,6 @@ export function assertSafeInput(value: unknown, where: 'body' | 'query' | 'path'
     const noun = where === 'query' ? 'query parameter' : 'field';
     throw new ProblemError(400, TEXT_INVALID_CHARACTER, 'Invalid characters', `The ${what} has ${errors.length} ${noun}(s) with characters that are not text: ${errors.slice(0, 5).map((e) => `${e.field} (${e.message})`).join('; ')}`, { errors });
   }
-}
-
-function prototypeKeys(root: unknown): (string | number)[][] {
-  const out: (string | number)[][] = [];
-  const stack: Array<{ value: unknown; path: (string | number)[] }> = [{ value: root, path: [] }];
-  while (stack.length > 0 && out.length < 20) {
-    const { value, path } = stack.pop()!;
-    if (value === null || typeof value !== 'object' || path.length > MAX_BODY_DEPTH) continue;
-    if (Array.isArray(value)) value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
-    else
-      for (const [k, v] of Object.entries(value)) {
-        if (PROTOTYPE_KEYS.has(k)) out.push([...path, k]);
-        else stack.push({ value: v, path: [...path, k] });
-      }
-  }
-  return out;
 }
 
 /** Express middleware (after the JSON parser): the parsed JSON body and the query string. */

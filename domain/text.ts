@@ -57,32 +57,55 @@ export interface TextFinding {
   problem: string;
 }
 
-export function findTextProblems(root: unknown, options: { kind?: TextKind; limit?: number; maxDepth?: number } = {}): { findings: TextFinding[]; tooDeep: (string | number)[] | null } {
+interface Node {
+  value: object;
+  depth: number;
+  parent: Node | null;
+  key: string | number | null;
+}
+
+const pathOf = (node: Node | null, last?: string | number): (string | number)[] => {
+  const out: (string | number)[] = last === undefined ? [] : [last];
+  for (let n = node; n && n.key !== null; n = n.parent) out.unshift(n.key);
+  return out;
+};
+
+/**
+ * One pass over a parsed body: bad text in values and keys, `forbiddenKeys` (prototype names),
+ * nesting deeper than `maxDepth`. Linear in the body's size — only objects go on the stack and a
+ * path is built only for a finding — so a 5 MB body costs milliseconds, not seconds.
+ */
+export function findTextProblems(
+  root: unknown,
+  options: { kind?: TextKind; limit?: number; maxDepth?: number; forbiddenKeys?: ReadonlySet<string> } = {},
+): { findings: TextFinding[]; forbiddenKeys: (string | number)[][]; tooDeep: (string | number)[] | null } {
   const limit = options.limit ?? 20;
   const maxDepth = options.maxDepth ?? Infinity;
+  const kind = options.kind ?? 'prose';
   const findings: TextFinding[] = [];
-  const stack: Array<{ value: unknown; path: (string | number)[] }> = [{ value: root, path: [] }];
-  while (stack.length > 0 && findings.length < limit) {
-    const { value, path } = stack.pop()!;
-    if (typeof value === 'string') {
-      const problem = textProblem(value, options.kind ?? 'prose');
-      if (problem) findings.push({ path, problem });
-      continue;
-    }
-    if (value === null || typeof value !== 'object') continue;
-    if (path.length >= maxDepth) return { findings, tooDeep: path };
-    const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, v] = entries[i];
-      if (typeof key === 'string') {
-        const keyProblem = textProblem(key, 'line');
-        if (keyProblem) {
-          findings.push({ path: [...path, key], problem: `the field name ${keyProblem}` });
-          continue;
-        }
-      }
-      stack.push({ value: v, path: [...path, key] });
-    }
+  const forbidden: (string | number)[][] = [];
+  if (typeof root === 'string') {
+    const problem = textProblem(root, kind);
+    return { findings: problem ? [{ path: [], problem }] : [], forbiddenKeys: [], tooDeep: null };
   }
-  return { findings, tooDeep: null };
+  if (root === null || typeof root !== 'object') return { findings, forbiddenKeys: forbidden, tooDeep: null };
+  const stack: Node[] = [{ value: root, depth: 0, parent: null, key: null }];
+  while (stack.length > 0 && findings.length < limit && forbidden.length < limit) {
+    const node = stack.pop()!;
+    if (node.depth >= maxDepth) return { findings, forbiddenKeys: forbidden, tooDeep: pathOf(node) };
+    const visit = (key: string | number, v: unknown) => {
+      if (typeof key === 'string') {
+        if (options.forbiddenKeys?.has(key)) return void forbidden.push(pathOf(node, key));
+        const keyProblem = textProblem(key, 'line');
+        if (keyProblem) return void findings.push({ path: pathOf(node, key), problem: `the field name ${keyProblem}` });
+      }
+      if (typeof v === 'string') {
+        const problem = textProblem(v, kind);
+        if (problem) findings.push({ path: pathOf(node, key), problem });
+      } else if (v !== null && typeof v === 'object') stack.push({ value: v, depth: node.depth + 1, parent: node, key });
+    };
+    if (Array.isArray(node.value)) node.value.forEach((v, i) => visit(i, v));
+    else for (const key of Object.keys(node.value)) visit(key, (node.value as Record<string, unknown>)[key]);
+  }
+  return { findings, forbiddenKeys: forbidden, tooDeep: null };
 }
