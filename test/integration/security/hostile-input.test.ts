@@ -173,6 +173,13 @@ describe('ids, cursors and filters in the query string', () => {
     expectFieldProblem(res, 'id', 'INVALID_ID');
   });
 
+  it('a UI vendor file named like a prototype property is a 404, not a 500', async () => {
+    for (const name of ['__proto__', 'constructor', 'hasOwnProperty']) {
+      const res = await stack.api(`/ui/vendor/${name}`, { as: 'anonymous' });
+      expect({ name, status: res.status }).toEqual({ name, status: 404 });
+    }
+  });
+
   it('a cookie that is not percent-encoding is no credential, not a 500', async () => {
     const res = await stack.api('/api/v1/invoices', { as: 'anonymous', headers: { cookie: 'ksefops_session=%E0%A4%A' } });
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'KSEFOPS_UNAUTHENTICATED' });
