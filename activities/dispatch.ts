@@ -9,7 +9,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import { KsefError, isFinalInvoiceStatus, isFinalSessionStatus, type SessionInvoiceStatusResponse } from '../ksef-client';
-import { describeInvoiceStatus } from '../ksef-client/rejection-reasons';
+import { describeInvoiceStatus, permissionFailureOf } from '../ksef-client/rejection-reasons';
 import type { Logger } from '../config/logger';
 import type { PrismaClient } from '../prisma/client';
 import {
@@ -45,6 +45,8 @@ export type ProjectStatus = (registryId: string, projection: StatusProjection) =
 export const STAGED_DOCUMENT_MISSING = 'KSEFOPS_STAGED_DOCUMENT_MISSING';
 /** KSeF closed a session without a status for the invoice (the batch failed as a whole). */
 export const SESSION_FAILED = 'KSEF_SESSION_FAILED';
+/** The credential may not send in this context (auth 415/450, session 403 missing-permissions). */
+export const PERMISSION_DENIED = 'KSEF_PERMISSION_DENIED';
 
 export interface EnqueueRequest {
   registryId: string;
@@ -136,6 +138,15 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
         await signalInvoice(doc.workflowId, ksefOutcomeSignal, failureOutcome(doc.dispatchId, 'KSEF_UNAVAILABLE', `KSeF did not take the invoice after ${failures} attempts (last: ${reason})`));
       }
     }
+  };
+
+  /**
+   * KSeF refused the credential itself (auth 415/450, session 403 missing-permissions): no retry can
+   * help, so the invoices leave the queue and go to triage now with a reason naming the context.
+   */
+  const refuseForPermission = async (docs: Array<{ registryId: string; workflowId: string; dispatchId: string }>, reason: string) => {
+    await prisma.ksefDocument.updateMany({ where: { registryId: { in: docs.map((d) => d.registryId) } }, data: { queuedAt: null } });
+    await forEachConcurrently(docs, SIGNAL_CONCURRENCY, (doc) => signalInvoice(doc.workflowId, ksefOutcomeSignal, failureOutcome(doc.dispatchId, PERMISSION_DENIED, reason)));
   };
 
   /**
@@ -293,6 +304,11 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
       } catch (error) {
         if (!(error instanceof KsefError)) throw error;
         deps.ksef.forgetSession(sellerNip);
+        const denied = permissionFailureOf(error, sellerNip);
+        if (denied) {
+          await refuseForPermission(current ? [current] : docs, denied);
+          return result;
+        }
         result.transientError = `${error.code}: ${error.message}`;
         result.retryAfterSeconds = 'retryAfterSeconds' in error ? ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? null) : null;
         // The session could not even be opened: every invoice of this round failed to go out.
@@ -335,6 +351,11 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
         );
       } catch (error) {
         if (!(error instanceof KsefError)) throw error;
+        const denied = permissionFailureOf(error, sellerNip);
+        if (denied) {
+          await refuseForPermission(docs, denied);
+          return result;
+        }
         result.transientError = `${error.code}: ${error.message}`;
         result.retryAfterSeconds = 'retryAfterSeconds' in error ? ((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? null) : null;
         await countFailures(docs, result.transientError);

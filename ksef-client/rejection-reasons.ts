@@ -1,3 +1,5 @@
+import { KsefApiError, KsefAuthError, type KsefError } from './errors';
+
 /**
  * KSeF's status descriptions are short and Polish ("Nieprawidłowy zakres uprawnień"); the person
  * fixing an invoice needs to know whose permission is missing and what to do. These turn the
@@ -57,6 +59,26 @@ export function describeAuthFailure(statusCode: number, contextNip: string | nul
     return (
       `KSeF odrzucił token KSeF dla kontekstu NIP${where} (błędny, unieważniony lub nieaktywny) — wygeneruj nowy token w tym kontekście. / ` +
       `KSeF rejected the KSeF token for context NIP${where} (wrong, revoked or inactive) — generate a new token in this context. (${ksefText})`
+    );
+  }
+  return null;
+}
+
+/**
+ * A request KSeF refused for want of permission — an authentication ending in 415 (no permissions in
+ * the context) or 450 (token), or a session refused with 403 `missing-permissions` (no InvoiceWrite).
+ * Retrying cannot help; a person must grant the permission or fix the credential.
+ */
+export function permissionFailureOf(error: KsefError, contextNip: string): string | null {
+  if (error instanceof KsefAuthError) return describeAuthFailure(error.statusCode, contextNip, error.message);
+  if (error instanceof KsefApiError && error.httpStatus === 403 && error.problem?.reasonCode === 'missing-permissions') {
+    const security = (error.problem.security ?? {}) as { requiredAnyOfPermissions?: unknown; presentPermissions?: unknown };
+    const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : '?');
+    return (
+      `Poświadczenie KSeF nie ma uprawnienia do wysyłania faktur w kontekście NIP ${contextNip} (wymagane jedno z: ${list(security.requiredAnyOfPermissions)}; ` +
+      `ma: ${list(security.presentPermissions)}) — nadaj InvoiceWrite albo użyj innego tokenu/certyfikatu. / The KSeF credential may not send invoices in ` +
+      `context NIP ${contextNip} (needs one of: ${list(security.requiredAnyOfPermissions)}; has: ${list(security.presentPermissions)}) — grant InvoiceWrite ` +
+      `or use another token/certificate. (KSeF 403 missing-permissions)`
     );
   }
   return null;

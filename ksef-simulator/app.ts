@@ -5,7 +5,7 @@ import type { SimulatorContext } from './context';
 import { availabilityGate } from './availability';
 import { adminCrossOriginGuard } from './admin-guard';
 import { loadOrCreateKeyMaterial } from './crypto';
-import { authContextGuard } from './permissions';
+import { authContextGuard, invoiceWriteGuard } from './permissions';
 import { FaultInjector } from './faults';
 import { errorHandler } from './http';
 import { faultInjection, rateLimiting, requestCounters } from './middleware';
@@ -85,6 +85,7 @@ export function createKsefSimulator(options: KsefSimulatorOptions = {}): KsefSim
   // an encrypted invoice is ≤ 3 MB, base64 inflates by a third
   v2.use(express.json({ limit: '5mb' }));
   v2.use(authContextGuard(context));
+  v2.use(invoiceWriteGuard(context));
   v2.use(securityRoutes(context));
   v2.use(xadesAuthRoutes(context));
   // before authRoutes: GET /auth/{referenceNumber} would take "sessions" for a reference number

@@ -12,7 +12,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isValidNip } from '../domain/nip';
 import type { SimulatorContext } from './context';
-import { ExceptionCode, KsefError } from './errors';
+import { ExceptionCode, KsefError, traceId } from './errors';
+import { bearerToken } from './http';
+import { verifyBearer } from './tokens';
 import type { InvoiceFacts } from './invoice-facts';
 import type { StatusInfo } from './state';
 import { invoiceStatus } from './state';
@@ -98,5 +100,70 @@ export function authContextGuard(ctx: SimulatorContext) {
       return next(new KsefError(ExceptionCode.validation, 'Błąd walidacji danych wejściowych.', [`contextIdentifier.value: nieprawidłowy NIP ${context.value.slice(0, 20)} (suma kontrolna).`]));
     }
     next();
+  };
+}
+
+/**
+ * A KSeF token carries the permissions it was generated with (tokeny-ksef.md: `permissions`, e.g.
+ * InvoiceRead, InvoiceWrite). A token registered here with its list gives authentications that can
+ * do only that; tokens never registered keep every permission (TEST's self-issued tokens).
+ */
+const tokenPermissions = new WeakMap<SimulatorContext['state'], Map<string, string[]>>();
+const authPermissions = new WeakMap<SimulatorContext['state'], Map<string, string[]>>();
+
+function mapOf<T>(store: WeakMap<SimulatorContext['state'], Map<string, T>>, ctx: SimulatorContext): Map<string, T> {
+  let map = store.get(ctx.state);
+  if (!map) {
+    map = new Map();
+    store.set(ctx.state, map);
+  }
+  return map;
+}
+
+export function setTokenPermissions(ctx: SimulatorContext, token: string, permissions: string[]): void {
+  mapOf(tokenPermissions, ctx).set(token, [...permissions]);
+}
+
+export function listTokenPermissions(ctx: SimulatorContext): { token: string; permissions: string[] }[] {
+  return [...mapOf(tokenPermissions, ctx)].map(([token, permissions]) => ({ token, permissions }));
+}
+
+/** Called when a token authentication starts: its operation (and every bearer from it) inherits the token's list. */
+export function rememberAuthPermissions(ctx: SimulatorContext, authReferenceNumber: string, token: string): void {
+  const permissions = mapOf(tokenPermissions, ctx).get(token);
+  if (permissions) mapOf(authPermissions, ctx).set(authReferenceNumber, permissions);
+}
+
+const NEEDS_INVOICE_WRITE = new Set(['/sessions/online', '/sessions/batch']);
+/** KSeF's rule for opening a session (facts §3): one of these. */
+const INVOICE_WRITE_ANY_OF = ['InvoiceWrite', 'PefInvoiceWrite', 'EnforcementOperations'];
+
+/**
+ * Opening a session needs InvoiceWrite (or PefInvoiceWrite / EnforcementOperations): otherwise 403
+ * problem+json with reasonCode `missing-permissions` and the required/present lists (facts §7).
+ */
+export function invoiceWriteGuard(ctx: SimulatorContext) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (ctx.options.permissive || req.method !== 'POST' || !NEEDS_INVOICE_WRITE.has(req.path)) return next();
+    const token = bearerToken(req);
+    const check = token ? verifyBearer(ctx.state.keys.hmacSecret, token) : null;
+    if (!check?.ok) return next(); // the route answers 401 itself
+    const present = mapOf(authPermissions, ctx).get(check.claims.authReferenceNumber);
+    if (!present || present.some((p) => INVOICE_WRITE_ANY_OF.includes(p))) return next();
+    res
+      .status(403)
+      .type('application/problem+json')
+      .send(
+        JSON.stringify({
+          title: 'Forbidden',
+          status: 403,
+          detail: `Brak uprawnień do wysyłania faktur w kontekście ${check.claims.contextNip}.`,
+          instance: req.originalUrl,
+          reasonCode: 'missing-permissions',
+          security: { requiredAnyOfPermissions: INVOICE_WRITE_ANY_OF, presentPermissions: present },
+          traceId: traceId(),
+          timestamp: new Date().toISOString(),
+        }),
+      );
   };
 }

@@ -27,7 +27,7 @@ export function problemClassOf(request: Pick<AlertRequest, 'kind' | 'errorCode'>
   }
   const code = request.errorCode;
   if (code === 'APPROVAL_REQUIRED') return 'approval';
-  if (/^KSEF_\d+$/.test(code) || code === 'KSEF_BUSINESS_REJECTION') return 'ksef-rejection';
+  if (/^KSEF_\d+$/.test(code) || code === 'KSEF_BUSINESS_REJECTION' || code === 'KSEF_PERMISSION_DENIED') return 'ksef-rejection';
   if (UNAVAILABLE.test(code)) return 'ksef-unavailable';
   return 'validation';
 }

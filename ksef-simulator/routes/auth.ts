@@ -7,6 +7,7 @@ import { ExceptionCode, KsefError } from '../errors';
 import { claimsOf, parseBody, requireBearer } from '../http';
 import { newReferenceNumber, referenceNumberFromHex } from '../numbering';
 import type { AuthOperation, Challenge, StatusInfo } from '../state';
+import { rememberAuthPermissions } from '../permissions';
 import { signBearer } from '../tokens';
 
 const CHALLENGE_LIFETIME_MS = 10 * 60_000;
@@ -136,7 +137,9 @@ export function authRoutes(ctx: SimulatorContext): Router {
       plaintext = '';
     }
     const verdict = plaintext ? verifyKsefToken(ctx, plaintext, challenge.timestamp.getTime(), body.contextIdentifier.value) : { outcome: badToken('Nie udało się odszyfrować tokena.'), token: '' };
-    res.status(202).json(startAuthOperation(ctx, { contextNip: body.contextIdentifier.value, outcome: verdict.outcome, ksefTokenReference: tokenReference(verdict.token) }));
+    const started = startAuthOperation(ctx, { contextNip: body.contextIdentifier.value, outcome: verdict.outcome, ksefTokenReference: tokenReference(verdict.token) });
+    rememberAuthPermissions(ctx, started.referenceNumber, verdict.token);
+    res.status(202).json(started);
   });
 
   router.get('/auth/:referenceNumber', requireBearer(ctx, 'authentication'), (req, res) => {

@@ -88,6 +88,20 @@ describe('KSeF simulator: permissions (strict by default)', () => {
     }
   });
 
+  it('a token without InvoiceWrite authenticates but may not open a session: 403 missing-permissions with the required and present lists', async () => {
+    await sim.client.admin('/token-permissions', { method: 'POST', json: { tokens: [{ token: 'read-only', permissions: ['InvoiceRead'] }, { token: 'writer', permissions: ['InvoiceWrite'] }] } });
+    const reader = sim.newClient();
+    await reader.authenticate(sellerA, 'read-only');
+    const refused = await reader.openOnlineSession().catch((e: Error) => e.message);
+    expect(refused).toMatch(/^open session failed 403 /);
+    const problem = JSON.parse(String(refused).replace(/^open session failed 403 /, ''));
+    expect(problem).toMatchObject({ status: 403, reasonCode: 'missing-permissions', security: { presentPermissions: ['InvoiceRead'] } });
+    expect(problem.security.requiredAnyOfPermissions).toContain('InvoiceWrite');
+    const writer = sim.newClient();
+    await writer.authenticate(sellerA, 'writer');
+    await expect(writer.openOnlineSession()).resolves.toMatchObject({ referenceNumber: expect.stringMatching(/-SO-/) });
+  });
+
   it('/_sim/permissions refuses a malformed grant (400, field named)', async () => {
     const res = await grants('POST', [{ grantorNip: '12', granteeNip: contextB, permission: 'InvoiceWrite' }]);
     expect(res.status).toBe(400);
@@ -142,6 +156,28 @@ describe('product: a KSeF permission refusal reaches triage with a human reason'
     expect(reason).toContain(`No permission to issue invoices for NIP ${seller} in context ${seller}`);
     expect(reason).toContain('KSeF 410: Nieprawidłowy zakres uprawnień');
     expect(row.status).toBe('REJECTED');
+  });
+
+  it('a credential without InvoiceWrite: no retries, triage at once as KSEF_PERMISSION_DENIED naming the context (PL/EN)', async () => {
+    // The stack's token for every seller is 'test-token'; a seller not used before authenticates afresh with the reduced list.
+    await fetch(`${stack.simulatorRootUrl}/_sim/token-permissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tokens: [{ token: 'test-token', permissions: ['InvoiceRead'] }] }),
+    });
+    const seller = '7770001111';
+    const invoice = sampleInvoice({ seller: { ...sampleInvoice().seller, nip: seller } });
+    const res = await stack.api('/api/v1/invoices', { body: invoice });
+    expect(res.status).toBe(202);
+    const row = await eventually(async () => {
+      const r = await stack.prisma.invoice.findUniqueOrThrow({ where: { id: res.body.id } });
+      return r.status === 'NEEDS_FIX' ? r : undefined;
+    }, 60_000);
+    const shown = await stack.api(`/api/v1/invoices/${row.id}`);
+    expect(shown.body.rejectionCode).toBe('KSEF_PERMISSION_DENIED');
+    expect(shown.body.rejectionReason).toContain(`nie ma uprawnienia do wysyłania faktur w kontekście NIP ${seller}`);
+    expect(shown.body.rejectionReason).toContain(`may not send invoices in context NIP ${seller}`);
+    expect(shown.body.attempts).toBe(1);
   });
 
   it('an authentication refused for missing permissions (415) or a bad token (450) reads as an action', () => {
