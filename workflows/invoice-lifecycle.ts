@@ -8,6 +8,7 @@
  */
 import {
   ActivityFailure,
+  allHandlersFinished,
   ApplicationFailure,
   condition,
   patched,
@@ -68,6 +69,14 @@ const CORRECTION_POLL_MAX_MS = 10 * 60 * 1000;
 const ACTIVITY_FAILED = 'KSEFOPS_ACTIVITY_FAILED';
 
 export async function invoiceLifecycleWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceWorkflowState> {
+  const final = await invoiceLifecycle(input);
+  // An update that decided the ending (reject approval, cancel, manual exception) may still be writing
+  // its audit row: closing under it would answer its caller with an error (TMPRL1102) instead.
+  await condition(allHandlersFinished);
+  return final;
+}
+
+async function invoiceLifecycle(input: InvoiceWorkflowInput): Promise<InvoiceWorkflowState> {
   const { settings } = input;
   // Retry policies: workflows/retry-policies.ts (bounded, or unbounded with the reason written there).
   const local = proxyActivities<LifecycleActivities>(activityOptions('registry'));
