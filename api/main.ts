@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { attachmentSettingsFrom } from './documents-mount';
 import { alertingFromConfig } from '../activities/alerts';
 import { bootstrapAdmin } from './auth/bootstrap';
+import { answerMalformedHttp } from './malformed-http';
 
 /** API process: HTTP in front of the registry and the workflows. Stops accepting on SIGTERM, then drains. */
 async function main() {
@@ -39,6 +40,7 @@ async function main() {
     metricsToken: config.metricsToken,
   });
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ url: config.api.publicUrl }, 'API listening'));
+  answerMalformedHttp(server);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

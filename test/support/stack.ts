@@ -30,6 +30,7 @@ import { DEFAULT_LIFECYCLE_SETTINGS, type DispatcherSettings, type LifecycleSett
 import { PUBLISHED_LIMITS } from '../../workflows/rate-budget';
 import { outboundTargetsFrom } from '../../config/outbound-targets';
 import type { OutboundTargetPolicy } from '../../activities/webhooks/target-policy';
+import { answerMalformedHttp } from '../../api/malformed-http';
 
 /** Published limits, faster polling: tests wait for KSeF's answers, never for fixed sleeps. */
 export const TEST_DISPATCHER_SETTINGS: DispatcherSettings = {
@@ -187,6 +188,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   if (options.counterpartyAuditEveryMs) await ensureCounterpartyAuditSchedule(temporal, taskQueue, options.counterpartyAuditEveryMs);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    answerMalformedHttp(s);
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
