@@ -327,10 +327,11 @@ export function createDispatchActivities(deps: DispatchDeps & { project: Project
         take: max,
       });
       if (docs.length === 0) {
-        // offlineMode is session-wide in batch; offline invoices otherwise go online, except those with a
-        // Zalacznik, which have no other way in than an offline batch session of their own.
+        // offlineMode is session-wide in batch, so invoices issued offline go in a batch session of their
+        // own. Whenever the dispatcher chose batch they must: it chooses it from the whole queue, and a
+        // queue of offline invoices alone (after an outage) would otherwise be chosen and skipped forever.
         docs = await prisma.ksefDocument.findMany({
-          where: { sellerNip, queuedAt: { not: null }, offlineMode: true, batchOnly: true },
+          where: { sellerNip, queuedAt: { not: null }, offlineMode: true },
           orderBy: { queuedAt: 'asc' },
           take: max,
         });
