@@ -45,13 +45,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     `Temporal dev server on ${address} (log: ${path.join(options.dataDir, 'logs')})`,
     async () => {
       if (exited) throw new Error('temporal server exited during start-up');
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        return true;
-      } finally {
-        await connection.close();
-      }
+      return temporalFrontendAnswers(address);
     },
     60000,
     300,
@@ -62,4 +56,15 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     process: child,
     stop: () => stopChild(child),
   };
+}
+
+/** The frontend at `address` answers a system-info call: the dev server's and the real server's "up". */
+export async function temporalFrontendAnswers(address: string): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: 1000 });
+  try {
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } finally {
+    await connection.close();
+  }
 }

@@ -2,10 +2,9 @@ import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Connection } from '@temporalio/client';
 import { freePort, spawnLogged, stopChild, waitFor } from './processes';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
-import { temporalCliPath } from './temporal-dev-server';
+import { temporalCliPath, temporalFrontendAnswers } from './temporal-dev-server';
 
 const run = promisify(execFile);
 
@@ -91,7 +90,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       `Temporal server on ${address} (log: ${options.logDir})`,
       async () => {
         if (child.exitCode !== null) throw new Error(`temporal-server exited with ${child.exitCode} during start-up`);
-        return frontendServes(address);
+        return temporalFrontendAnswers(address);
       },
       120_000,
       500,
@@ -146,14 +145,4 @@ function canListen(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-}
-
-async function frontendServes(address: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1000 });
-  try {
-    await connection.workflowService.getSystemInfo({});
-    return true;
-  } finally {
-    await connection.close();
-  }
 }
