@@ -2,7 +2,9 @@
  * The summary table (stdout) and docs/BENCHMARKS.md. Only figures of this run are written; a
  * measurement that failed or was not run says so instead of showing a number.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { BareResult, ThroughputResult } from '../phases/throughput';
 import type { SubmitLatencyResult } from '../phases/submit-latency';
 import { CEILING_IF_60_SESSIONS, CEILING_PER_SECOND, type BatchResult, type SellersResult } from '../phases/batch';
@@ -285,5 +287,17 @@ export function benchmarksMarkdown(r: BenchResults, args: BenchArgs): string {
   } else if (r.errors.tuning) out.push(`Tuning runs failed: ${r.errors.tuning}`);
   if (r.memory.length > 1) out.push('\nMemory with a smaller workflow cache: see section 4.');
   out.push('');
+  out.push(...productionShapeSection());
   return out.join('\n');
+}
+
+/**
+ * The production shape (Temporal server on PostgreSQL vs the dev server) is measured by its own
+ * command, not by this run: its figures are carried over with that command named.
+ */
+function productionShapeSection(): string[] {
+  const file = path.resolve(__dirname, '..', '..', 'docs', 'benchmarks', 'production-shape.md');
+  if (!existsSync(file)) return [];
+  const body = readFileSync(file, 'utf8').replace(/^# .*\n+/, '');
+  return ['## 8. Production shape: Temporal server on PostgreSQL vs the dev server', '', '*Not from this run:* copied from `docs/benchmarks/production-shape.md`, written by `npm run test:production-shape`.', '', body.trimEnd(), ''];
 }
