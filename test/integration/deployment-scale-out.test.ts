@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createKsefSimulator } from '../../ksef-simulator/app';
+import { nipWithChecksum } from '../../domain/nip';
 import { sampleInvoice } from '../support/invoices';
 import { eventually } from '../support/stack';
 import { historyIdentities, spawnWorker, startApiOnly, type ApiOnly, type WorkerProcess } from '../support/deployment';
@@ -13,6 +14,16 @@ let api: ApiOnly;
 let sim: Awaited<ReturnType<ReturnType<typeof createKsefSimulator>['listen']>>;
 let workers: WorkerProcess[] = [];
 const taskQueue = `deploy-scale-${randomUUID()}`;
+/**
+ * A seller of its own: the dispatcher is one workflow per seller NIP, and an earlier test file's
+ * dispatcher for the shared sample seller may still run on that file's (now unpolled) task queue.
+ */
+const sellerNip = (() => {
+  for (;;) {
+    const nip = nipWithChecksum(`6${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`);
+    if (nip) return nip;
+  }
+})();
 
 async function terminateRunning() {
   for await (const run of api.temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
@@ -43,7 +54,7 @@ describe('two workers on one task queue', () => {
     }, 60_000, 250);
     expect(identities).toEqual(new Set(['worker-1', 'worker-2']));
 
-    const invoices = Array.from({ length: INVOICES }, () => sampleInvoice());
+    const invoices = Array.from({ length: INVOICES }, () => sampleInvoice({ seller: { nip: sellerNip, name: 'Skala Sp. z o.o.', address: { countryCode: 'PL', line1: 'ul. Szeroka 2' } } }));
     const submitted = await Promise.all(invoices.map((invoice) => api.call('/api/v1/invoices', invoice)));
     expect(submitted.map((s) => s.status)).toEqual(Array(INVOICES).fill(202));
 
